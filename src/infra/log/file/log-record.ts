@@ -1,0 +1,72 @@
+/**
+ * One line of the file task log: one whole append (so an append is atomic: the line is there and
+ * checks, or it is not). `jq -c '.events[]' tasks.log` lists every event.
+ *
+ *   {"seq":7,"stream":"dispatch","events":[{"id":…,"revision":3,"position":12,"type":…,"version":1,
+ *    "data":…,"meta":…}],"crc":"1c291ca3"}
+ *
+ * `seq` numbers records 1, 2, 3…; `position` numbers events 1, 2, 3… across all streams and is the
+ * log's global position (an event sequence, not a byte offset: an append of several events needs one
+ * position per event). Revisions and positions inside a record are consecutive.
+ */
+import { z } from 'zod';
+import type { LoggedEvent } from '../port.ts';
+
+const metaSchema = z.looseObject({
+  node: z.string(),
+  incarnation: z.number(),
+  epoch: z.number().optional(),
+  causationId: z.string().optional(),
+  at: z.number(),
+});
+
+const storedEventSchema = z.object({
+  id: z.string().min(1),
+  revision: z.number().int().nonnegative(),
+  position: z.number().int().positive(),
+  type: z.string().min(1),
+  version: z.number(),
+  data: z.unknown(),
+  meta: metaSchema,
+});
+
+const logRecordSchema = z
+  .object({
+    seq: z.number().int().positive(),
+    stream: z.string().min(1),
+    events: z.array(storedEventSchema).min(1),
+  })
+  .refine(
+    (record) =>
+      record.events.every(
+        (event, index) =>
+          event.revision === (record.events[0]?.revision ?? 0) + index &&
+          event.position === (record.events[0]?.position ?? 0) + index,
+      ),
+    { message: 'revisions and positions inside a record must be consecutive' },
+  );
+
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
+export type RecordParsing =
+  | { readonly ok: true; readonly record: LogRecord }
+  | { readonly ok: false; readonly message: string };
+
+/** Checks a decoded line has the shape of a log record. */
+export function parseLogRecord(value: unknown): RecordParsing {
+  const parsed = logRecordSchema.safeParse(value);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return { ok: false, message: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+}
+
+/** The record's events as the port returns them. */
+export function loggedEvents(record: LogRecord): LoggedEvent[] {
+  return record.events.map((event) => ({ ...event, stream: record.stream }));
+}
+
+/** First and last global positions of a record. */
+export function positionsOf(record: LogRecord): { readonly first: number; readonly last: number } {
+  const first = record.events[0]?.position ?? 0;
+  return { first, last: first + record.events.length - 1 };
+}

@@ -1,0 +1,166 @@
+/**
+ * A node's state: a product of small machines (lifecycle, session, role, VIP, health), each a
+ * discriminated union on `status`, plus what the node observed of the cluster and the anomalies
+ * its journal showed.
+ */
+import type { Anomaly } from '../event.ts';
+import type { Health, MembersView } from '../members.ts';
+import type { NodeConfig } from './config.ts';
+import type {
+  ResignReason,
+  SessionLossReason,
+  ShutdownTrigger,
+  TeardownStep,
+  VipFailureCause,
+  VipOperation,
+} from './events.ts';
+
+export interface TeardownStepRecord {
+  readonly step: TeardownStep;
+  readonly status: 'running' | 'completed' | 'failed';
+  readonly error?: string;
+  readonly timedOut?: boolean;
+}
+
+/** The process's services: one life per incarnation, ended by exactly one teardown. */
+export type Lifecycle =
+  | { readonly status: 'new' }
+  | { readonly status: 'running'; readonly since: number }
+  | {
+      readonly status: 'tearing-down';
+      readonly trigger: ShutdownTrigger;
+      readonly detail?: string;
+      readonly since: number;
+      readonly steps: readonly TeardownStepRecord[];
+    }
+  | {
+      readonly status: 'stopped';
+      readonly trigger: ShutdownTrigger;
+      readonly at: number;
+      readonly steps: readonly TeardownStepRecord[];
+    }
+  | {
+      readonly status: 'restart-scheduled';
+      readonly attempt: number;
+      readonly startAt: number;
+    }
+  | { readonly status: 'exhausted'; readonly at: number };
+
+interface LiveSession {
+  readonly sessionId: string;
+  readonly negotiatedTimeoutMs: number;
+  readonly server: string;
+  readonly since: number;
+}
+
+export type SessionState =
+  | { readonly status: 'idle' }
+  | { readonly status: 'connecting'; readonly connectString: string; readonly since: number }
+  | ({ readonly status: 'connected' } & LiveSession)
+  | ({ readonly status: 'suspended'; readonly deadline: number } & LiveSession)
+  | {
+      readonly status: 'lost';
+      readonly reason: SessionLossReason;
+      readonly sessionId: string | null;
+      readonly at: number;
+    }
+  | { readonly status: 'closed'; readonly at: number };
+
+/** This node's place in the leader election. */
+export type RoleState =
+  | { readonly status: 'outside' }
+  | { readonly status: 'joining'; readonly since: number }
+  | { readonly status: 'candidate'; readonly sequence: number; readonly since: number }
+  | { readonly status: 'leader'; readonly sequence: number; readonly epoch: number; readonly since: number }
+  | {
+      readonly status: 'resigned';
+      readonly reason: ResignReason;
+      readonly cooldownUntil: number;
+      readonly since: number;
+    };
+
+/** The VIP on this node. `unknown` at start: a stale VIP of a previous life may still be configured. */
+export type VipState =
+  | { readonly status: 'unknown' }
+  | { readonly status: 'released'; readonly since: number }
+  | { readonly status: 'held'; readonly since: number }
+  | {
+      readonly status: 'failed';
+      readonly operation: VipOperation;
+      readonly cause: VipFailureCause;
+      readonly message: string;
+      readonly output: string;
+      readonly at: number;
+      /** Consecutive failures of this operation (drives the retry backoff). */
+      readonly failures: number;
+    };
+
+export interface ProbeHealth {
+  readonly status: Health;
+  readonly okStreak: number;
+  readonly failStreak: number;
+  /** Detail of the check that last changed the status. */
+  readonly detail: string;
+}
+
+export interface HealthState {
+  /** Worst of the probes: unhealthy if any is, unknown until every probe has risen. */
+  readonly status: Health;
+  readonly probes: Readonly<Record<string, ProbeHealth>>;
+}
+
+export interface ObservedLeader {
+  readonly node: string | null;
+  readonly epoch: number | null;
+}
+
+export interface NodeState {
+  readonly config: NodeConfig;
+  /** 0 until the first ServicesStarted. */
+  readonly incarnation: number;
+  readonly lifecycle: Lifecycle;
+  readonly session: SessionState;
+  readonly role: RoleState;
+  /** Session-scoped views from watches: cleared when the session is lost or closed. */
+  readonly leader: ObservedLeader;
+  readonly members: MembersView;
+  /** Highest epoch this node has seen; only grows. */
+  readonly highestEpoch: number;
+  readonly health: HealthState;
+  readonly vip: VipState;
+  /** Times (meta.at) of recent RestartScheduled events, oldest first, at most MAX_RESTART_HISTORY. */
+  readonly restarts: readonly number[];
+  readonly lastStall: { readonly delayMs: number; readonly at: number } | null;
+  /** The most recent anomalies (at most MAX_ANOMALIES) and how many there were in all. */
+  readonly anomalies: readonly Anomaly[];
+  readonly anomalyCount: number;
+}
+
+export const MAX_ANOMALIES = 100;
+export const MAX_RESTART_HISTORY = 256;
+
+/** The state of a node before its journal's first event. */
+export function initialState(config: NodeConfig): NodeState {
+  return {
+    config,
+    incarnation: 0,
+    lifecycle: { status: 'new' },
+    session: { status: 'idle' },
+    role: { status: 'outside' },
+    leader: { node: null, epoch: null },
+    members: {},
+    highestEpoch: 0,
+    health: { status: 'unknown', probes: {} },
+    vip: { status: 'unknown' },
+    restarts: [],
+    lastStall: null,
+    anomalies: [],
+    anomalyCount: 0,
+  };
+}
+
+/** Is a teardown under way or done (so nothing new may start in this incarnation)? */
+export function isShuttingDown(state: NodeState): boolean {
+  const status = state.lifecycle.status;
+  return status === 'tearing-down' || status === 'stopped' || status === 'exhausted';
+}

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Kills ZooKeeper servers of test workers that died without cleaning up (see the file).
+    globalSetup: ['test/support/global-setup.ts'],
     // Files run in parallel (2 cores in CI); each integration file owns one ZooKeeper.
     pool: 'forks',
     maxWorkers: 2,

@@ -39,7 +39,11 @@ export function sessionCommands$(
   scheduler: SchedulerLike,
 ): Observable<NodeCommand> {
   return zkState$.pipe(
-    map((zk) => ({ type: 'RecordSessionSignal', now: scheduler.now(), signal: sessionSignalOf(zk, connectString) })),
+    map((zk) => ({
+      type: 'RecordSessionSignal',
+      now: scheduler.now(),
+      signal: sessionSignalOf(zk, connectString),
+    })),
   );
 }
 
@@ -47,7 +51,10 @@ export function sessionCommands$(
  * While the session is suspended, a CheckSessionTimer command at its deadline; a reconnect before
  * then (the state leaves 'suspended') cancels the timer.
  */
-export function suspicionTimer$(state$: Observable<NodeState>, scheduler: SchedulerLike): Observable<NodeCommand> {
+export function suspicionTimer$(
+  state$: Observable<NodeState>,
+  scheduler: SchedulerLike,
+): Observable<NodeCommand> {
   return state$.pipe(
     map((state) => (state.session.status === 'suspended' ? state.session.deadline : null)),
     distinctUntilChanged(),
@@ -71,7 +78,10 @@ export function session$(
   store: { readonly state$: Observable<NodeState>; dispatch(command: NodeCommand): unknown },
   scheduler: SchedulerLike,
 ): Observable<never> {
-  return merge(sessionCommands$(zkState$, connectString, scheduler), suspicionTimer$(store.state$, scheduler)).pipe(
+  return merge(
+    sessionCommands$(zkState$, connectString, scheduler),
+    suspicionTimer$(store.state$, scheduler),
+  ).pipe(
     tap((command) => store.dispatch(command)),
     ignoreElements(),
   );

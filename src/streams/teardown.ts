@@ -3,8 +3,29 @@
  * ignored), and one runner walks the steps in the domain's order, each with a timeout, each journaled
  * as started and completed or failed. Nothing else may stop a component (DESIGN §4, seed 000).
  */
-import { defer, EMPTY, from, type Observable, type ObservableInput, of, type SchedulerLike, TimeoutError } from 'rxjs';
-import { catchError, concatMap, defaultIfEmpty, expand, filter, ignoreElements, map, observeOn, take, tap, timeout } from 'rxjs/operators';
+import {
+  defer,
+  EMPTY,
+  from,
+  type Observable,
+  type ObservableInput,
+  of,
+  type SchedulerLike,
+  TimeoutError,
+} from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  defaultIfEmpty,
+  expand,
+  filter,
+  ignoreElements,
+  map,
+  observeOn,
+  take,
+  tap,
+  timeout,
+} from 'rxjs/operators';
 import { recordEvent, type ShutdownTrigger, type TeardownStep } from '../domain/node/index.ts';
 import type { NodeStore } from './node-store.ts';
 
@@ -29,7 +50,12 @@ export function recordTriggers(
 ): Observable<never> {
   return triggers$.pipe(
     tap(({ trigger, detail }) =>
-      store.dispatch({ type: 'RequestShutdown', now: scheduler.now(), trigger, ...(detail === undefined ? {} : { detail }) }),
+      store.dispatch({
+        type: 'RequestShutdown',
+        now: scheduler.now(),
+        trigger,
+        ...(detail === undefined ? {} : { detail }),
+      }),
     ),
     ignoreElements(),
   );
@@ -45,8 +71,18 @@ function runStep(store: NodeStore, steps: TeardownSteps, step: TeardownStep, opt
     map(() => recordEvent(store.current(), scheduler.now(), 'TeardownStepCompleted', { step })),
     catchError((error: unknown) => {
       const timedOut = error instanceof TimeoutError;
-      const message = timedOut ? `no answer within ${stepTimeoutMs} ms` : error instanceof Error ? error.message : String(error);
-      return of(recordEvent(store.current(), scheduler.now(), 'TeardownStepFailed', { step, error: message, timedOut }));
+      const message = timedOut
+        ? `no answer within ${stepTimeoutMs} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      return of(
+        recordEvent(store.current(), scheduler.now(), 'TeardownStepFailed', {
+          step,
+          error: message,
+          timedOut,
+        }),
+      );
     }),
     tap((event) => store.record([event])),
     map(() => step),
@@ -65,7 +101,11 @@ function next(store: NodeStore, steps: TeardownSteps, options: TeardownOptions):
  * Runs the teardown once the state says it started: emits each step as it ends, and completes after
  * TeardownFinished. The domain hands out each step once, so nothing can run twice.
  */
-export function teardown$(store: NodeStore, steps: TeardownSteps, options: TeardownOptions): Observable<TeardownStep> {
+export function teardown$(
+  store: NodeStore,
+  steps: TeardownSteps,
+  options: TeardownOptions,
+): Observable<TeardownStep> {
   return store.state$.pipe(
     filter((state) => state.lifecycle.status === 'tearing-down'),
     take(1),

@@ -1,4 +1,10 @@
-import { defaultNodeConfig, initialState, type NodeEvent, type NodeState, nodeEvent } from '../../src/domain/node/index.ts';
+import {
+  defaultNodeConfig,
+  initialState,
+  type NodeEvent,
+  type NodeState,
+  nodeEvent,
+} from '../../src/domain/node/index.ts';
 import { createNodeStore, type NodeStore } from '../../src/streams/node-store.ts';
 
 /** A store over an in-memory journal (unit tests only), and that journal. */

@@ -20,7 +20,10 @@ describe('the session as node events', () => {
     expect(sessionSignalOf(zk('disconnected'), 'c')).toEqual({ kind: 'disconnected' });
     expect(sessionSignalOf(zk('expired'), 'c')).toEqual({ kind: 'lost', reason: 'expired' });
     expect(sessionSignalOf(zk('auth-failed'), 'c')).toEqual({ kind: 'lost', reason: 'auth-failed' });
-    expect(sessionSignalOf(zk('connected-read-only'), 'c')).toMatchObject({ kind: 'connected', sessionId: '01' });
+    expect(sessionSignalOf(zk('connected-read-only'), 'c')).toMatchObject({
+      kind: 'connected',
+      sessionId: '01',
+    });
     expect(sessionSignalOf(zk('closed'), 'c')).toEqual({ kind: 'closed' });
   });
 });

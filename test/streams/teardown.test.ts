@@ -36,7 +36,10 @@ describe('when several triggers arrive in the same frame', () => {
         b: { trigger: 'session-lost' as const },
         c: { trigger: 'health' as const },
       });
-      const steps$ = merge(recordTriggers(triggers, store, asyncScheduler), teardown$(store, timedSteps(10, ran), options));
+      const steps$ = merge(
+        recordTriggers(triggers, store, asyncScheduler),
+        teardown$(store, timedSteps(10, ran), options),
+      );
       // steps end at 5 + 10, +20, +30, +40, +50 (each started right after the previous one)
       expectObservable(steps$).toBe('15ms a 9ms b 9ms c 9ms d 9ms e', {
         a: 'runner',
@@ -51,7 +54,10 @@ describe('when several triggers arrive in the same frame', () => {
         'ShutdownRequested',
         'ShutdownIgnored',
         'ShutdownIgnored',
-        ...['runner', 'vip', 'dispatcher', 'quorum-leave', 'zk-close'].flatMap(() => ['TeardownStepStarted', 'TeardownStepCompleted']),
+        ...['runner', 'vip', 'dispatcher', 'quorum-leave', 'zk-close'].flatMap(() => [
+          'TeardownStepStarted',
+          'TeardownStepCompleted',
+        ]),
         'TeardownFinished',
       ]);
       expect(store.current().lifecycle.status).toBe('stopped');
@@ -75,7 +81,10 @@ describe('when a step hangs or fails', () => {
           return throwError(() => new Error('boom'));
         },
       });
-      merge(recordTriggers(cold('a', { a: { trigger: 'SIGINT' as const } }), store, asyncScheduler), teardown$(store, steps, options)).subscribe();
+      merge(
+        recordTriggers(cold('a', { a: { trigger: 'SIGINT' as const } }), store, asyncScheduler),
+        teardown$(store, steps, options),
+      ).subscribe();
       flush();
       expect(ran).toEqual(['runner', 'vip', 'dispatcher', 'quorum-leave', 'zk-close']);
       const failed = journal.filter((e) => e.type === 'TeardownStepFailed').map((e) => e.data);
@@ -95,13 +104,22 @@ describe('when teardown is asked for from a second path', () => {
       const ran: TeardownStep[] = [];
       const steps = timedSteps(1, ran);
       merge(
-        recordTriggers(cold('a 50ms b', { a: { trigger: 'session-lost' as const }, b: { trigger: 'process-exit' as const } }), store, asyncScheduler),
+        recordTriggers(
+          cold('a 50ms b', {
+            a: { trigger: 'session-lost' as const },
+            b: { trigger: 'process-exit' as const },
+          }),
+          store,
+          asyncScheduler,
+        ),
         teardown$(store, steps, options),
         teardown$(store, steps, options),
       ).subscribe();
       flush();
       expect(ran).toEqual(['runner', 'vip', 'dispatcher', 'quorum-leave', 'zk-close']);
-      expect(journal.filter((e) => e.type === 'ShutdownIgnored').map((e) => e.data)).toEqual([{ trigger: 'process-exit' }]);
+      expect(journal.filter((e) => e.type === 'ShutdownIgnored').map((e) => e.data)).toEqual([
+        { trigger: 'process-exit' },
+      ]);
       expect(store.current().anomalyCount).toBe(0);
     });
   });

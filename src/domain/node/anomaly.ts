@@ -41,7 +41,8 @@ export type NodeAnomalyKind =
   | 'restart-without-teardown'
   | 'restart-before-backoff'
   | 'services-started-unexpectedly'
-  | 'incarnation-not-increasing';
+  | 'incarnation-not-increasing'
+  | 'process-died-without-teardown';
 
 /** An anomaly whose kind is one of the node domain's. */
 export type NodeAnomaly = Anomaly & { readonly kind: NodeAnomalyKind };

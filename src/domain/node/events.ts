@@ -122,6 +122,11 @@ export type RestartScheduled = NodeEventOfShape<
   { readonly attempt: number; readonly backoffMs: number; readonly budgetRemaining: number }
 >;
 export type ServicesStarted = NodeEventOfShape<'ServicesStarted', { readonly incarnation: number }>;
+/** A taskd process opened this journal (a journal outlives processes: restarts and budgets carry over). */
+export type ProcessStarted = NodeEventOfShape<
+  'ProcessStarted',
+  { readonly pid: number; readonly version: string }
+>;
 export type RestartBudgetExhausted = NodeEventOfShape<
   'RestartBudgetExhausted',
   { readonly restarts: number; readonly windowMs: number }
@@ -151,7 +156,7 @@ export type TeardownEvent =
   | TeardownStepCompleted
   | TeardownStepFailed
   | TeardownFinished;
-export type RestartEvent = RestartScheduled | ServicesStarted | RestartBudgetExhausted;
+export type RestartEvent = ProcessStarted | RestartScheduled | ServicesStarted | RestartBudgetExhausted;
 export type ProcessEvent = SignalReceived | EventLoopStalled;
 
 export type NodeEvent =

@@ -78,6 +78,7 @@ function apply(state: NodeState, event: NodeEvent): NodeState {
     case 'TeardownStepFailed':
     case 'TeardownFinished':
       return evolveTeardown(state, event);
+    case 'ProcessStarted':
     case 'RestartScheduled':
     case 'ServicesStarted':
     case 'RestartBudgetExhausted':

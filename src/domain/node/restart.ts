@@ -74,6 +74,34 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
         );
       }
       return { ...state, lifecycle: { status: 'exhausted', at } };
+    case 'ProcessStarted': {
+      // A new process knows nothing of the old one's session, election or VIP (a VIP may linger: unknown).
+      const reset: NodeState = {
+        ...state,
+        session: { status: 'idle' },
+        role: { status: 'outside' },
+        leader: { node: null, epoch: null },
+        members: {},
+        vip: { status: 'unknown' },
+      };
+      // The last process stopped on a session loss and exited (exit-on-session-loss): a restart
+      // decision is still owed, so the backoff and budget apply across processes too.
+      if (lifecycle.status === 'stopped' && lifecycle.trigger === 'session-lost') return reset;
+      const fresh: NodeState = { ...reset, lifecycle: { status: 'new' } };
+      if (
+        lifecycle.status === 'running' ||
+        lifecycle.status === 'tearing-down' ||
+        lifecycle.status === 'restart-scheduled'
+      ) {
+        return rejected(
+          fresh,
+          event,
+          'process-died-without-teardown',
+          `the previous process ended while ${lifecycle.status}`,
+        );
+      }
+      return fresh;
+    }
     case 'ServicesStarted': {
       const { incarnation } = event.data;
       if (incarnation <= state.incarnation) {

@@ -77,6 +77,7 @@ export const nodeEventDataSchemas = {
     budgetRemaining: count,
   }),
   ServicesStarted: z.object({ incarnation: z.number().int().positive() }),
+  ProcessStarted: z.object({ pid: z.number().int().positive(), version: z.string() }),
   RestartBudgetExhausted: z.object({ restarts: count, windowMs: duration }),
   SignalReceived: z.object({ signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),
   EventLoopStalled: z.object({ delayMs: duration }),

@@ -194,3 +194,36 @@ describe('restart transitions', () => {
       .thenAnomaly('stale-incarnation');
   });
 });
+
+describe('when a new process opens a journal that outlived the last one', () => {
+  const config = testConfig();
+  const proc = (at: number, incarnation: number) =>
+    e('ProcessStarted', at, { pid: 42, version: '0.1.0' }, { incarnation });
+
+  it('owes the restart decision when the last process exited after a session loss, so the budget carries over', () => {
+    const before = fold(initialState(config), [...startedAndConnected(0), ...tornDown(1_000, 1)]);
+    const state = fold(before, [proc(2_000, 1)]);
+    expect(state.lifecycle).toMatchObject({ status: 'stopped', trigger: 'session-lost' });
+    expect(decideRestart({ now: 2_000, policy }, state).map((x) => x.type)).toEqual(['RestartScheduled']);
+    expect(state.session.status).toBe('idle');
+    expect(state.incarnation).toBe(1);
+  });
+
+  it('starts fresh after a clean stop, keeping the incarnation counter', () => {
+    const before = fold(initialState(config), [...startedAndConnected(0), ...tornDown(1_000, 1, 'SIGTERM')]);
+    const state = fold(before, [
+      proc(2_000, 1),
+      e('ServicesStarted', 2_001, { incarnation: 2 }, { incarnation: 2 }),
+    ]);
+    expect(state.lifecycle.status).toBe('running');
+    expect(state.incarnation).toBe(2);
+    expect(state.anomalyCount).toBe(before.anomalyCount);
+  });
+
+  it('records that the previous process died without its teardown (kill -9)', () => {
+    const before = fold(initialState(config), startedAndConnected(0));
+    const state = fold(before, [proc(2_000, 1)]);
+    expect(state.lifecycle.status).toBe('new');
+    expect(state.anomalies.at(-1)?.kind).toBe('process-died-without-teardown');
+  });
+});

@@ -48,7 +48,9 @@ export function catchUpThenLive(
           return;
         }
       }
-      for (const event of buffered.splice(0)) {
+      // Drain until empty: a subscriber may append while it is told of a buffered event, and what that
+      // append announces lands in the buffer behind the rest.
+      for (let event = buffered.shift(); event !== undefined; event = buffered.shift()) {
         if (subscriber.closed) return;
         emit(event);
       }

@@ -39,6 +39,7 @@ import {
   ExpectedRevisionConflict,
   type LoggedEvent,
 } from '../../../src/infra/log/port.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import {
   batchOfBytes,
   collect,
@@ -395,6 +396,33 @@ export function describeEventLogContract(
         await fixture.log.append(stream, [event('New2', 4)], 2);
         await watcher.waitForTypes(['Old1', 'Old2', 'New1', 'New2']);
         expectStrictlyGrowing(watcher.seen.map((e) => e.position));
+      });
+
+      it('tells a subscriber that appends while it is told of a batch every event once, in order', async () => {
+        // The runner does exactly this: it reports TaskStarted as soon as it sees its TaskAssigned.
+        const stream = streamName('batch');
+        const replies = streamName('replies');
+        const seen: LoggedEvent[] = [];
+        let replied = false;
+        subscriptions.push(
+          fixture.log.subscribeAll().subscribe((logged) => {
+            if (!ours(logged)) return;
+            seen.push(logged);
+            if (logged.type === 'B1' && !replied) {
+              replied = true;
+              void fixture.log.append(replies, [event('Reply', 9)], 'any');
+            }
+          }),
+        );
+        await fixture.log.append(stream, [event('B1', 1), event('B2', 2), event('B3', 3)], 'no_stream');
+        const watcher = watch(fixture.log);
+        await watcher.waitForCount(4);
+        await waitFor(() => seen.length >= 4, {
+          what: 'the appending subscriber to see 4 events',
+          timeoutMs: waitMs,
+        });
+        expect(seen.map((e) => e.type)).toEqual(['B1', 'B2', 'B3', 'Reply']);
+        expectStrictlyGrowing(seen.map((e) => e.position));
       });
 
       it('subscribes after a position: only strictly later events, history then live', async () => {

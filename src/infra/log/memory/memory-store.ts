@@ -12,6 +12,8 @@ export class MemoryStore {
   readonly streams = new Map<string, LoggedEvent[]>();
   /** Emits each event once it is stored, in position order. */
   readonly appended$ = new Subject<LoggedEvent>();
+  private readonly unpublished: LoggedEvent[] = [];
+  private publishing = false;
 
   /** Events in stream `stream` (empty when it does not exist). */
   streamEvents(stream: string): readonly LoggedEvent[] {
@@ -26,7 +28,18 @@ export class MemoryStore {
       inStream.push(event);
       this.all.push(event);
     }
-    for (const event of events) this.appended$.next(event);
+    // A subscriber may append while it is told of an event: queue, so every event is announced
+    // after those before it (a nested append must not overtake the rest of the batch).
+    this.unpublished.push(...events);
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      for (let event = this.unpublished.shift(); event !== undefined; event = this.unpublished.shift()) {
+        this.appended$.next(event);
+      }
+    } finally {
+      this.publishing = false;
+    }
   }
 
   /** Index in `all` of the first event with a position greater than `after`. */

@@ -1,0 +1,158 @@
+/**
+ * The dispatcher: on the leader only. It folds the log, fences its term with EpochStarted appended at
+ * the revision it read, reconciles the tasks of nodes that are gone, then keeps assigning and ticking.
+ * Every append names the revision it expects, so a deposed leader (paused, partitioned) fails its next
+ * append and stops at once, writing nothing past a newer epoch (DESIGN §3).
+ */
+import { defer, EMPTY, firstValueFrom, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
+import {
+  distinctUntilChanged,
+  exhaustMap,
+  filter,
+  ignoreElements,
+  map,
+  switchMap,
+  takeWhile,
+} from 'rxjs/operators';
+import { type NodeState, recordEvent } from '../domain/node/index.ts';
+import {
+  decideAssignments,
+  decideMembersChanged,
+  decideTakeover,
+  decideTick,
+  type LeaderContext,
+  type TaskEvent,
+} from '../domain/task/index.ts';
+import { ErrorCodes, hasCode } from '../errors.ts';
+import { type EventLog, isExpectedRevisionConflict } from '../infra/log/port.ts';
+import { isRetryableZkError } from '../infra/zookeeper/index.ts';
+import type { NodeStore } from './node-store.ts';
+import type { TaskView } from './task-view.ts';
+
+export const DISPATCH_STREAM = 'dispatch';
+
+export interface DispatcherDeps {
+  readonly log: EventLog;
+  readonly view: TaskView;
+  readonly store: NodeStore;
+  readonly scheduler: SchedulerLike;
+  /** A number in [0, 1): backoff jitter comes into the domain as data. */
+  readonly random: () => number;
+  readonly tickMs: number;
+  /** At most this many assignments per append (keeps a batch well under the log's limit). */
+  readonly maxAssignments: number;
+  readonly onAppend?: (events: number, seconds: number) => void;
+  readonly onAssigned?: (count: number) => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Term {
+  readonly epoch: number;
+  readonly incarnation: number;
+}
+
+const termOf = (state: NodeState): Term | null =>
+  state.role.status === 'leader' ? { epoch: state.role.epoch, incarnation: state.incarnation } : null;
+
+/** Can the leader act now: a connected session (not suspended) and a member view that includes itself? */
+function canAct(state: NodeState): boolean {
+  return state.session.status === 'connected' && state.members[state.config.node] !== undefined;
+}
+
+/** Runs the dispatcher for each leadership term this node holds; emits nothing. */
+export function dispatcher$(deps: DispatcherDeps): Observable<never> {
+  return deps.store.state$.pipe(
+    map(termOf),
+    distinctUntilChanged((a, b) => a?.epoch === b?.epoch && a?.incarnation === b?.incarnation),
+    switchMap((term) => (term === null ? EMPTY : runTerm(deps, term))),
+    ignoreElements(),
+  );
+}
+
+function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
+  const { store, view, scheduler } = deps;
+  const self = store.current().config.node;
+  const context = (): LeaderContext => ({
+    now: scheduler.now(),
+    epoch: term.epoch,
+    leader: self,
+    incarnation: term.incarnation,
+  });
+  let fenced = false;
+
+  /** Appends to the dispatch stream at the revision the fold knows, then waits to fold it back. */
+  const append = async (events: readonly TaskEvent[]): Promise<void> => {
+    if (events.length === 0 || fenced) return;
+    const started = performance.now();
+    try {
+      const result = await deps.log.append(DISPATCH_STREAM, events, view.revision(DISPATCH_STREAM));
+      deps.onAppend?.(events.length, (performance.now() - started) / 1000);
+      await view.reached(result.position);
+    } catch (error) {
+      if (!isExpectedRevisionConflict(error)) throw error;
+      // Someone else appended to dispatch: a newer leader exists. Stop now, write nothing more.
+      fenced = true;
+      store.record([recordEvent(store.current(), scheduler.now(), 'LeadershipLost', { reason: 'fenced' })]);
+    }
+  };
+
+  /** A passing failure (log unavailable, ZooKeeper timeout) waits for the next trigger; others are fatal. */
+  const tolerant = async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (error) {
+      if (!isPassing(error)) throw error;
+      deps.onError?.(error);
+    }
+  };
+
+  const takeover = async (): Promise<void> => {
+    await firstValueFrom(
+      merge(view.state$, store.state$).pipe(filter(() => view.caughtUp() && canAct(store.current()))),
+    );
+    if (view.current().epoch > term.epoch) {
+      // The log already holds a newer term: this one is over before it began.
+      fenced = true;
+      store.record([recordEvent(store.current(), scheduler.now(), 'LeadershipLost', { reason: 'fenced' })]);
+      return;
+    }
+    const members = store.current().members;
+    await append(decideTakeover({ ...context(), members, jitter: deps.random() }, view.current()));
+  };
+
+  const step = async (): Promise<void> => {
+    const node = store.current();
+    if (fenced || !canAct(node) || termOf(node)?.epoch !== term.epoch) return;
+    // Until the fence is folded the domain decides nothing for this term: take over (again) first.
+    if (view.current().epoch !== term.epoch) return takeover();
+    const members = node.members;
+    await append([
+      ...decideMembersChanged({ ...context(), members, jitter: deps.random() }, view.current()),
+      ...decideTick({ ...context(), jitter: deps.random() }, view.current()),
+    ]);
+    const assigned = decideAssignments(
+      { ...context(), members, maxAssignments: deps.maxAssignments },
+      view.current(),
+    );
+    await append(assigned);
+    if (!fenced && assigned.length > 0) deps.onAssigned?.(assigned.length);
+  };
+
+  const triggers = merge(
+    view.state$,
+    store.state$.pipe(
+      map((s) => s.members),
+      distinctUntilChanged(),
+    ),
+    interval(deps.tickMs, scheduler),
+  );
+  return defer(() => tolerant(takeover)).pipe(
+    switchMap(() => triggers),
+    takeWhile(() => !fenced),
+    exhaustMap(() => defer(() => tolerant(step))),
+  );
+}
+
+function isPassing(error: unknown): boolean {
+  return hasCode(error, ErrorCodes.LOG_UNAVAILABLE) || isRetryableZkError(error);
+}

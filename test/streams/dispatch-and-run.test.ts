@@ -1,0 +1,158 @@
+/**
+ * The dispatcher and a runner over the in-memory log (unit level): tasks are fenced, assigned, run
+ * and reported; a second leader's append fails on the fence.
+ */
+import { asyncScheduler, merge, type Subscription } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultNodeConfig, initialState, nodeEvent } from '../../src/domain/node/index.ts';
+import { decideSubmission, getTask, validateSubmission } from '../../src/domain/task/index.ts';
+import { loadHandlers } from '../../src/infra/handlers/registry.ts';
+import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
+import type { EventLog } from '../../src/infra/log/port.ts';
+import { DISPATCH_STREAM, dispatcher$ } from '../../src/streams/dispatcher.ts';
+import { createNodeStore } from '../../src/streams/node-store.ts';
+import { createRunner } from '../../src/streams/runner.ts';
+import { createTaskView } from '../../src/streams/task-view.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const subscriptions: Subscription[] = [];
+afterEach(() => {
+  for (const s of subscriptions.splice(0)) s.unsubscribe();
+});
+
+/** A node store that leads epoch `epoch` with one member, itself, of `capacity` slots. */
+function leaderStore(node: string, epoch: number, capacity: number) {
+  const store = createNodeStore({ appendSync: () => undefined }, initialState(defaultNodeConfig(node)));
+  const meta = (at: number) => ({ node, incarnation: 1, at });
+  store.record([
+    nodeEvent('ServicesStarted', { incarnation: 1 }, meta(1)),
+    nodeEvent('SessionConnecting', { connectString: 'zk' }, meta(1)),
+    nodeEvent('SessionConnected', { sessionId: '1', negotiatedTimeoutMs: 2000, server: 'zk' }, meta(1)),
+    nodeEvent('ElectionJoinRequested', { from: 'outside' }, meta(1)),
+    nodeEvent('ElectionJoined', { sequence: epoch - 1 }, meta(1)),
+    nodeEvent('LeadershipAcquired', { epoch }, meta(1)),
+    nodeEvent(
+      'MembersObserved',
+      {
+        members: [
+          {
+            node,
+            incarnation: 1,
+            address: 'a',
+            priority: 1,
+            health: 'healthy',
+            draining: false,
+            capacity,
+            load: 0,
+          },
+        ],
+      },
+      meta(1),
+    ),
+  ]);
+  return store;
+}
+
+async function submit(log: EventLog, body: unknown, taskId: string) {
+  const validation = validateSubmission(body);
+  if (!validation.ok) throw new Error('invalid');
+  const decision = decideSubmission(
+    validation.value,
+    { taskId, now: Date.now(), node: 'n1', incarnation: 1 },
+    createTaskView(log).current(),
+  );
+  await log.append('submissions', decision.events, 'any');
+}
+
+async function startNode(log: EventLog, epoch = 1) {
+  const view = createTaskView(log);
+  const store = leaderStore('n1', epoch, 2);
+  const handlers = await loadHandlers({ execAllow: [], execOutputLimitBytes: 100, handlerModules: [] });
+  const runner = createRunner({
+    log,
+    view,
+    handlers,
+    scheduler: asyncScheduler,
+    node: 'n1',
+    incarnation: 1,
+    progressIntervalMs: 0,
+  });
+  const dispatcher = dispatcher$({
+    log,
+    view,
+    store,
+    scheduler: asyncScheduler,
+    random: () => 0.5,
+    tickMs: 20,
+    maxAssignments: 100,
+  });
+  subscriptions.push(merge(view.start(), dispatcher, runner.run$).subscribe());
+  return { view, store, runner };
+}
+
+describe('a leader with a runner', () => {
+  it('fences its term, then runs every submitted task to its end', async () => {
+    const log = createMemoryEventLog();
+    const { view } = await startNode(log);
+    await submit(log, { type: 'noop', payload: { n: 1 } }, 't1');
+    await submit(log, { type: 'sleep', payload: { ms: 20, steps: 2 } }, 't2');
+    await submit(log, { type: 'fail', payload: { retryable: false } }, 't3');
+    await waitFor(
+      () =>
+        ['t1', 't2', 't3'].every((id) =>
+          ['succeeded', 'failed'].includes(getTask(view.current(), id)?.status ?? ''),
+        ),
+      {
+        what: 'every task to end',
+        timeoutMs: 3000,
+      },
+    ).catch(async (e) => {
+      for await (const x of log.readAll())
+        console.log(x.stream, x.type, JSON.stringify(x.data).slice(0, 200));
+      throw e;
+    });
+    expect(getTask(view.current(), 't1')?.status).toBe('succeeded');
+    expect(getTask(view.current(), 't2')?.status).toBe('succeeded');
+    expect(getTask(view.current(), 't3')?.status).toBe('failed');
+    expect(view.current().epoch).toBe(1);
+    expect(view.current().anomalyCount).toBe(0);
+  });
+
+  it('never runs more tasks at once than the node has slots', async () => {
+    const log = createMemoryEventLog();
+    const { view, runner } = await startNode(log);
+    let peak = 0;
+    subscriptions.push(runner.view$.subscribe((v) => (peak = Math.max(peak, v.load))));
+    for (let i = 0; i < 6; i++) await submit(log, { type: 'sleep', payload: { ms: 10 } }, `s${i}`);
+    await waitFor(
+      () => [0, 1, 2, 3, 4, 5].every((i) => getTask(view.current(), `s${i}`)?.status === 'succeeded'),
+      { what: 'all six to succeed' },
+    );
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it('stops dispatching when another leader has appended since: its append fails on the fence', async () => {
+    const log = createMemoryEventLog();
+    const { view, store } = await startNode(log, 1);
+    await waitFor(() => view.current().epoch === 1, { what: 'the first fence' });
+    // A newer leader fences epoch 2 behind this one's back.
+    await log.append(
+      DISPATCH_STREAM,
+      [
+        {
+          type: 'EpochStarted',
+          version: 1,
+          data: { epoch: 2, leader: 'n2', incarnation: 1 },
+          meta: { node: 'n2', incarnation: 1, epoch: 2, at: Date.now() },
+        },
+      ],
+      view.revision(DISPATCH_STREAM),
+    );
+    await submit(log, { type: 'noop' }, 'late');
+    await waitFor(() => store.current().role.status !== 'leader', { what: 'the old leader to step down' });
+    const dispatchEvents: string[] = [];
+    for await (const e of log.readStream(DISPATCH_STREAM)) dispatchEvents.push(`${e.type}@${e.meta.epoch}`);
+    expect(dispatchEvents).toEqual(['EpochStarted@1', 'EpochStarted@2']);
+    expect(getTask(view.current(), 'late')?.status).toBe('pending');
+  });
+});

@@ -12,7 +12,10 @@ export interface ClusterPaths {
   readonly leader: string;
   /** The task log (zookeeper backend). */
   readonly log: string;
+  /** Persistent znodes `drains/<node>`: that node takes no new tasks while its znode exists. */
+  readonly drains: string;
   member(node: string): string;
+  drain(node: string): string;
 }
 
 /** The paths of cluster `cluster` under `/taskd`. */
@@ -24,6 +27,8 @@ export function clusterPaths(cluster: string): ClusterPaths {
     election: `${root}/election`,
     leader: `${root}/leader`,
     log: `${root}/log`,
+    drains: `${root}/drains`,
     member: (node) => `${root}/members/${node}`,
+    drain: (node) => `${root}/drains/${node}`,
   };
 }

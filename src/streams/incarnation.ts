@@ -108,8 +108,9 @@ export function runIncarnation(deps: IncarnationDeps): {
     runner: () => services?.stopRunner() ?? Promise.resolve(),
     vip: () => services?.stopVip() ?? Promise.resolve(),
     dispatcher: async () => {
-      await (services?.stopDispatcher() ?? Promise.resolve());
+      // Stop the streams before closing what they read, so a closed log is not taken for a fault.
       servicesRun?.unsubscribe();
+      await (services?.stopDispatcher() ?? Promise.resolve());
     },
     'quorum-leave': async () => {
       quorum.unsubscribe();

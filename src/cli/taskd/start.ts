@@ -1,0 +1,77 @@
+/**
+ * `taskd start`: validate the configuration (exit 64 on any problem, before anything starts), then
+ * run the node: the TaskServer and its HTTP API, until a signal or a stop ends it.
+ */
+import { mkdirSync } from 'node:fs';
+import { createApiServer } from '../../infra/api/server.ts';
+import type { Config } from '../../infra/config/schema.ts';
+import { loadHandlers } from '../../infra/handlers/registry.ts';
+import { createLogger } from '../../infra/logger.ts';
+import { createMetrics } from '../../infra/metrics.ts';
+import { signals$ } from '../../infra/process/signals.ts';
+import { createTaskServer } from '../../streams/task-server.ts';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
+
+export interface StartIo {
+  readonly version: string;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+function hostPort(listen: string): { host: string; port: number } {
+  const at = listen.lastIndexOf(':');
+  return { host: listen.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(listen.slice(at + 1)) };
+}
+
+/** Runs a node until it ends; returns the exit code. */
+export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValue> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger({ level: config.logLevel, node: config.nodeId });
+  let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+  try {
+    handlers = await loadHandlers(config.runner);
+  } catch (error) {
+    io.stderr.write(`taskd: ${(error as Error).message}\n`);
+    return ExitCode.CONFIG;
+  }
+  const metrics = createMetrics();
+  const server = createTaskServer({
+    config,
+    logger: logger.child({ component: 'server' }),
+    version: io.version,
+    handlers,
+    signals$: signals$(['SIGTERM', 'SIGINT']),
+    hooks: {
+      onAppend: (_events, seconds) => metrics.observeAppend(seconds),
+      onAssigned: (count) => metrics.assignments.inc(count),
+    },
+  });
+  metrics.readClusterFrom(() => server.service.cluster());
+  const api = createApiServer({
+    service: server.service,
+    metrics,
+    logger: logger.child({ component: 'api' }),
+    config: {
+      bodyLimitBytes: config.api.bodyLimitBytes,
+      batchLimit: config.api.batchLimit,
+      ...(config.api.token ? { token: config.api.token } : {}),
+    },
+  });
+  const { host, port } = hostPort(config.api.listen);
+  try {
+    await api.listen({ host, port });
+  } catch (error) {
+    logger.fatal({ err: error, listen: config.api.listen }, 'cannot listen');
+    io.stderr.write(`taskd: cannot listen on ${config.api.listen}: ${(error as Error).message}\n`);
+    return ExitCode.CONFIG;
+  }
+  logger.info(
+    { listen: config.api.listen, node: config.nodeId, cluster: config.cluster, version: io.version },
+    'taskd started',
+  );
+  server.start();
+  const outcome = await server.exited;
+  logger.info({ code: outcome.code, reason: outcome.reason }, 'taskd stopped');
+  await api.close().catch(() => undefined);
+  logger.flush();
+  return outcome.code;
+}

@@ -1,0 +1,112 @@
+/**
+ * The layers above the quorum for one incarnation: the task log on its session, this node's fold of
+ * it, the runner, the dispatcher (acting only while this node leads) and the drain watch. Teardown
+ * stops them through the hooks it returns, in DESIGN §4's order.
+ */
+import { asyncScheduler, BehaviorSubject, concat, defer, EMPTY, merge, type SchedulerLike } from 'rxjs';
+import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
+import type { Config } from '../infra/config/schema.ts';
+import type { HandlerRegistry } from '../infra/handlers/registry.ts';
+import { openTaskLog } from '../infra/log/open-task-log.ts';
+import type { EventLog } from '../infra/log/port.ts';
+import type { Logger } from '../infra/logger.ts';
+import type { ZooKeeperSession } from '../infra/zookeeper/index.ts';
+import type { ClusterPaths } from './cluster-paths.ts';
+import { dispatcher$ } from './dispatcher.ts';
+import type { IncarnationServices } from './incarnation.ts';
+import type { NodeStore } from './node-store.ts';
+import type { ServiceTarget } from './node-task-service.ts';
+import { createRunner, type Runner } from './runner.ts';
+import { createTaskView } from './task-view.ts';
+
+export interface ServiceHooks {
+  readonly onAppend?: (events: number, seconds: number) => void;
+  readonly onAssigned?: (count: number) => void;
+}
+
+export interface ServicesDeps {
+  readonly config: Config;
+  readonly store: NodeStore;
+  readonly paths: ClusterPaths;
+  readonly handlers: HandlerRegistry;
+  readonly logger: Logger;
+  readonly scheduler?: SchedulerLike;
+  /** Told of the target while the services run, and of undefined once they stop. */
+  readonly publish: (target: ServiceTarget | undefined) => void;
+  readonly hooks?: ServiceHooks;
+}
+
+/** Builds the services of an incarnation on `zk`. */
+export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): IncarnationServices {
+  const { config, store, paths, logger } = deps;
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const node = config.nodeId;
+  const incarnation = store.current().incarnation;
+  let log: EventLog | undefined;
+  let runner: Runner | undefined;
+  let stopped = false;
+  // The member znode needs a view at once, before the log is open and the runner exists.
+  const runnerView = new BehaviorSubject({ draining: false, load: 0 });
+  const log$ = defer(async () => {
+    log = await openTaskLog(config, zk);
+    return log;
+  });
+
+  const run$ = log$.pipe(
+    switchMap((opened) => {
+      if (stopped) return EMPTY;
+      const view = createTaskView(opened);
+      runner = createRunner({
+        log: opened,
+        view,
+        handlers: deps.handlers,
+        scheduler,
+        node,
+        incarnation,
+        progressIntervalMs: 500,
+        onError: (error, taskId) => logger.warn({ err: error, taskId }, 'runner report failed'),
+      });
+      deps.publish({ log: opened, view, zk });
+      const runnerView$ = runner.view$.pipe(tap((v) => runnerView.next(v)));
+      const drain$ = concat(
+        defer(() => zk.mkdirp(paths.drains)).pipe(ignoreElements()),
+        zk.watchExists$(paths.drain(node)),
+      ).pipe(
+        map((stat) => stat !== null),
+        distinctUntilChanged(),
+        tap((draining) => {
+          logger.info({ draining }, draining ? 'draining: no new tasks' : 'not draining');
+          runner?.setDraining(draining);
+        }),
+      );
+      const dispatch$ = dispatcher$({
+        log: opened,
+        view,
+        store,
+        scheduler,
+        random: Math.random,
+        tickMs: 250,
+        maxAssignments: 500,
+        ...(deps.hooks?.onAppend ? { onAppend: deps.hooks.onAppend } : {}),
+        ...(deps.hooks?.onAssigned ? { onAssigned: deps.hooks.onAssigned } : {}),
+        onError: (error) => logger.warn({ err: error }, 'dispatcher: passing failure, will retry'),
+      });
+      return merge(view.start(), runner.run$, runnerView$, dispatch$, drain$);
+    }),
+    ignoreElements(),
+  );
+
+  return {
+    run$,
+    runnerView$: runnerView.asObservable(),
+    stopRunner: async () => {
+      stopped = true;
+      await runner?.stop('shutdown');
+    },
+    stopVip: async () => undefined,
+    stopDispatcher: async () => {
+      deps.publish(undefined);
+      await log?.close();
+    },
+  };
+}

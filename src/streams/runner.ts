@@ -53,6 +53,9 @@ export interface Runner {
 export function createRunner(deps: RunnerDeps): Runner {
   const { log, view, handlers, scheduler, node, incarnation } = deps;
   const running = new Map<string, Running>();
+  // Attempts this runner already took: one that just ended may still look assigned in the fold
+  // until its report comes back, and must not run twice.
+  const taken = new Set<string>();
   const load = new BehaviorSubject(0);
   const draining = new BehaviorSubject(false);
   let stopped = false;
@@ -135,8 +138,14 @@ export function createRunner(deps: RunnerDeps): Runner {
     }));
     const work = assignmentsFor(node, incarnation, view.current(), refs);
     for (const order of work.abort) running.get(order.taskId)?.controller.abort(order.reason);
+    // Forget attempts the fold no longer gives this node: their reports came back.
+    const assigned = new Set(work.assignments.map((a) => `${a.taskId}#${a.attempt}`));
+    for (const key of taken) if (!assigned.has(key)) taken.delete(key);
     for (const assignment of work.assignments) {
-      if (!running.has(assignment.taskId)) start(assignment);
+      const key = `${assignment.taskId}#${assignment.attempt}`;
+      if (running.has(assignment.taskId) || taken.has(key)) continue;
+      taken.add(key);
+      start(assignment);
     }
   };
 

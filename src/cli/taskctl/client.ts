@@ -1,0 +1,98 @@
+/**
+ * The HTTP client of taskctl over Node's fetch: JSON in and out, the bearer token on every request,
+ * a bound on how long one request may take, and every failure turned into one of exit-codes.ts.
+ */
+import { ApiError, InterruptedError, UnreachableError, UsageError } from './exit-codes.ts';
+
+/** How long one request may take before taskctl reports the endpoint as unreachable. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export interface ClientOptions {
+  readonly endpoint: string;
+  readonly token?: string;
+  readonly fetch: typeof fetch;
+  /** Aborted by Ctrl-C. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ApiClient {
+  readonly endpoint: string;
+  request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+/** A client for `endpoint`; throws UsageError when it is not an http(s) URL. */
+export function createApiClient(options: ClientOptions): ApiClient {
+  const endpoint = checkedEndpoint(options.endpoint);
+  return {
+    endpoint,
+    async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+      const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+      const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+      let response: Response;
+      let text: string;
+      try {
+        response = await options.fetch(`${endpoint}${path}`, {
+          method,
+          headers,
+          signal,
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+        text = await response.text();
+      } catch (error) {
+        if (options.signal?.aborted) throw new InterruptedError('interrupted');
+        throw new UnreachableError(`cannot reach ${endpoint}: ${reasonOf(error, timeout.aborted)}`);
+      }
+      const parsed = parseJson(text);
+      if (!response.ok) throw new ApiError(response.status, describeError(response, parsed), parsed);
+      return parsed as T;
+    },
+  };
+}
+
+function checkedEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a URL (e.g. http://127.0.0.1:7070)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint must be http:// or https:// (got ${url.protocol})`);
+  }
+  return endpoint.replace(/\/+$/, '');
+}
+
+/** The most specific reason fetch gives: undici wraps the socket error as `cause`. */
+function reasonOf(error: unknown, timedOut: boolean): string {
+  if (timedOut) return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.message === 'string' && cause.message !== '') return cause.message;
+  if (typeof cause?.code === 'string') return cause.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeError(response: Response, body: unknown): string {
+  const problem = body as { message?: unknown; requestId?: unknown } | undefined;
+  const message =
+    typeof problem?.message === 'string' ? problem.message : `${response.status} ${response.statusText}`;
+  const retryAfter = response.headers.get('retry-after');
+  const parts = [message];
+  if (response.status === 401) parts.push('(pass --token or set TASKD_API_TOKEN)');
+  if (retryAfter !== null) parts.push(`(retry after ${retryAfter} s)`);
+  if (response.status >= 500 && typeof problem?.requestId === 'string') {
+    parts.push(`(request id ${problem.requestId})`);
+  }
+  return `server answered ${response.status}: ${parts.join(' ')}`;
+}

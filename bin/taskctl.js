@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs the compiled taskctl when `npm run build` made one, else the TypeScript source through tsx.
+import { existsSync } from 'node:fs';
+
+const compiled = new URL('../dist/cli/taskctl-main.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli/taskctl-main.ts', import.meta.url).href);
+}

@@ -4,8 +4,16 @@
  * starts the services again in-process, after a backoff and within the restart budget (or exits 75
  * when asked to). It never calls process.exit: `exited` says how the node ended and the CLI exits.
  */
-import { asyncScheduler, firstValueFrom, merge, type Observable, Subject, timer } from 'rxjs';
-import { map, take } from 'rxjs/operators';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  firstValueFrom,
+  merge,
+  type Observable,
+  Subject,
+  timer,
+} from 'rxjs';
+import { map, switchMap, take } from 'rxjs/operators';
 import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.ts';
 import {
   fold,
@@ -21,6 +29,7 @@ import type { HandlerRegistry } from '../infra/handlers/registry.ts';
 import { openNodeJournal } from '../infra/journal/node-journal.ts';
 import { readJournal } from '../infra/journal/read-journal.ts';
 import type { Logger } from '../infra/logger.ts';
+import { eventLoopStalls$ } from '../infra/process/eventLoopStalls.ts';
 import type { StopSignal } from '../infra/process/signals.ts';
 import {
   createZooKeeperSession,
@@ -48,6 +57,8 @@ export interface TaskServerOptions {
   /** Process signals; the server only turns them into journaled triggers. */
   readonly signals$?: Observable<StopSignal>;
   readonly createSession?: (options: ZooKeeperSessionOptions) => ZooKeeperSession;
+  /** An event-loop delay above this is journaled as a stall; default 250 ms. */
+  readonly stallThresholdMs?: number;
   /** Per teardown step; the hard deadline is five of these plus a margin. */
   readonly stepTimeoutMs?: number;
   readonly hooks?: ServiceHooks;
@@ -108,16 +119,19 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
   });
   let stopRequested: ShutdownTriggerInput | undefined;
   // The store exists from the start (the API reads it); its real initial state comes from the journal.
-  let store = createNodeStore({ appendSync: () => undefined }, initialState(nodeConfigOf(config)));
+  // The store exists from the start (the API reads it); its real initial state comes from the journal
+  // in start(), which swaps it in. `storeRef` always speaks for the current one.
+  const stores = new BehaviorSubject(
+    createNodeStore({ appendSync: () => undefined }, initialState(nodeConfigOf(config))),
+  );
   const storeRef: NodeStore = {
-    get state$() {
-      return store.state$;
-    },
-    current: () => store.current(),
-    record: (events) => store.record(events),
-    dispatch: (command) => store.dispatch(command),
-    complete: () => store.complete(),
+    state$: stores.pipe(switchMap((current) => current.state$)),
+    current: () => stores.value.current(),
+    record: (events) => stores.value.record(events),
+    dispatch: (command) => stores.value.dispatch(command),
+    complete: () => stores.value.complete(),
   };
+  const store = storeRef;
   const service = createNodeTaskService({
     store: storeRef,
     paths,
@@ -249,13 +263,24 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
         const journal = openNodeJournal(journalOptions);
         try {
           const previous = await foldExistingJournal(config, logger);
-          store = createNodeStore({ appendSync: (event) => journal.appendSync(event) }, previous);
+          stores.next(createNodeStore({ appendSync: (event) => journal.appendSync(event) }, previous));
           store.record([
             recordEvent(store.current(), scheduler.now(), 'ProcessStarted', {
               pid: process.pid,
               version: options.version,
             }),
           ]);
+          // A stalled event loop is why sessions get lost (seed 000): say when the process itself stood still.
+          const stalls = eventLoopStalls$({
+            intervalMs: 100,
+            thresholdMs: options.stallThresholdMs ?? 250,
+          }).subscribe(({ delayMs }) =>
+            store.record([
+              recordEvent(store.current(), scheduler.now(), 'EventLoopStalled', {
+                delayMs: Math.round(delayMs),
+              }),
+            ]),
+          );
           const signals = options.signals$?.subscribe((signal) => {
             store.record([recordEvent(store.current(), scheduler.now(), 'SignalReceived', { signal })]);
             requestStop({ trigger: signal });
@@ -263,6 +288,7 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
           });
           const outcome = await lifecycle();
           signals?.unsubscribe();
+          stalls.unsubscribe();
           resolveExit(outcome);
         } catch (error) {
           logger.fatal({ err: error }, 'taskd failed');

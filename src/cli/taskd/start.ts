@@ -3,13 +3,15 @@
  * run the node: the TaskServer and its HTTP API, until a signal or a stop ends it.
  */
 import { mkdirSync } from 'node:fs';
+import { pairwise } from 'rxjs';
 import { createApiServer } from '../../infra/api/server.ts';
 import type { Config } from '../../infra/config/schema.ts';
 import { loadHandlers } from '../../infra/handlers/registry.ts';
 import { createLogger } from '../../infra/logger.ts';
+import type { Metrics } from '../../infra/metrics.ts';
 import { createMetrics } from '../../infra/metrics.ts';
 import { signals$ } from '../../infra/process/signals.ts';
-import { createTaskServer } from '../../streams/task-server.ts';
+import { createTaskServer, type TaskServer } from '../../streams/task-server.ts';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.ts';
 
 export interface StartIo {
@@ -46,6 +48,7 @@ export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValu
     },
   });
   metrics.readClusterFrom(() => server.service.cluster());
+  const counted = countTransitions(server, metrics);
   const api = createApiServer({
     service: server.service,
     metrics,
@@ -71,7 +74,22 @@ export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValu
   server.start();
   const outcome = await server.exited;
   logger.info({ code: outcome.code, reason: outcome.reason }, 'taskd stopped');
+  counted.unsubscribe();
   await api.close().catch(() => undefined);
   logger.flush();
   return outcome.code;
+}
+
+/** Counts the node's state transitions that have counters: suspicions, teardowns, failovers. */
+function countTransitions(server: TaskServer, metrics: Metrics) {
+  return server.store.state$.pipe(pairwise()).subscribe(([before, after]) => {
+    if (before.session.status !== 'suspended' && after.session.status === 'suspended')
+      metrics.suspicions.inc();
+    if (before.lifecycle.status !== 'tearing-down' && after.lifecycle.status === 'tearing-down') {
+      metrics.teardowns.inc({ trigger: after.lifecycle.trigger });
+    }
+    const took = before.role.status !== 'leader' && after.role.status === 'leader';
+    if (took && before.leader.node !== null && before.leader.node !== after.config.node)
+      metrics.failovers.inc();
+  });
 }

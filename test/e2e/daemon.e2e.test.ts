@@ -188,9 +188,13 @@ describe('draining a node', () => {
       { what: 'work on n2' },
     );
     expect((await post(a, '/v1/nodes/n2/drain', {})).status).toBeLessThan(300);
+    // Draining is honoured once the leader's member view shows it: wait for every node's view.
     await waitFor(
-      async () => (await clusterView(a))?.members.find((m) => m.node === 'n2')?.draining === true,
-      { what: 'n2 draining' },
+      async () => {
+        const views = await Promise.all(cluster.nodes.map((n) => clusterView(n)));
+        return views.every((v) => v?.members.find((m) => m.node === 'n2')?.draining === true);
+      },
+      { what: 'every node to see n2 draining' },
     );
     const later = await submitBatch(a, sleeps(6, 50));
     const all = await waitAllFinished(cluster.nodes, [...first, ...later]);

@@ -2,12 +2,12 @@
  * The quorum part of one incarnation: this node's member znode, the members view, the election and
  * the observed leader, all journaled and folded. Ends (and withdraws its znodes) when unsubscribed.
  */
-import { interval, merge, type Observable, type SchedulerLike } from 'rxjs';
+import { concat, defer, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
 import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
 import type { MemberView } from '../domain/members.ts';
 import { type NodeState, recordEvent } from '../domain/node/index.ts';
 import { ErrorCodes, hasCode } from '../errors.ts';
-import type { ZooKeeperSession } from '../infra/zookeeper/index.ts';
+import { ensureSharedTop, type ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
 import { candidate$, leader$ } from './election.ts';
 import { members$, publishMember$ } from './membership.ts';
@@ -106,9 +106,10 @@ export function quorum$({
     tap(() => store.dispatch({ type: 'ReviewLeadership', now: now(), members: store.current().members })),
   );
 
-  return merge(publishMember$(zk, paths, view$), observeMembers$, observeLeader$, campaign$, review$).pipe(
-    ignoreElements(),
-  );
+  return concat(
+    defer(() => ensureSharedTop(zk, paths.root)).pipe(ignoreElements()),
+    merge(publishMember$(zk, paths, view$), observeMembers$, observeLeader$, campaign$, review$),
+  ).pipe(ignoreElements());
 }
 
 /** Deletes this node's leader, candidate and member znodes while the session lives (teardown's quorum-leave). */

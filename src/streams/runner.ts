@@ -2,15 +2,22 @@
  * The runner, on every node: takes this node's assignments from the fold of the task log, runs each
  * with its handler under an AbortSignal, and reports started / progress / succeeded / failed with the
  * attempt and epoch it was given. Cancellation, deadlines, reassignment and teardown abort handlers.
+ *
+ * Reports are group-committed: those made in the same turn of the event loop, and those made while
+ * an append is in flight, go out together as the next append to `runner-<node>`, in the order they
+ * were made (so a task's TaskStarted always precedes its end). One append is in flight at a time.
+ * A handler starts without waiting for its TaskStarted to be written: a quick task's start and end
+ * then share one append. The fold is followed once per turn of the event loop, not once per event.
  */
 import { BehaviorSubject, combineLatest, type Observable, type SchedulerLike } from 'rxjs';
-import { distinctUntilChanged, ignoreElements, map, tap } from 'rxjs/operators';
+import { auditTime, distinctUntilChanged, ignoreElements, map, tap } from 'rxjs/operators';
 import {
   type AttemptRef,
   assignmentsFor,
   decideReport,
   type JsonValue,
   type RunnerAssignment,
+  type RunnerEvent,
   type RunnerOutcome,
 } from '../domain/task/index.ts';
 import type { TaskHandler } from '../infra/handlers/handler.ts';
@@ -60,22 +67,35 @@ export function createRunner(deps: RunnerDeps): Runner {
   const draining = new BehaviorSubject(false);
   let stopped = false;
 
-  const report = async (assignment: RunnerAssignment, outcome: RunnerOutcome): Promise<void> => {
-    const event = decideReport(assignment, outcome, scheduler.now());
-    try {
-      await log.append(runnerStream(node), [event], 'any');
-    } catch (error) {
-      // The attempt stays assigned in the log: the leader requeues it when this node is gone.
-      deps.onError?.(error, assignment.taskId);
-    }
-  };
+  const reports = reportBatches(log, runnerStream(node), (error, event) =>
+    // The attempt stays assigned in the log: the leader requeues it when this node is gone.
+    deps.onError?.(error, event.data.taskId),
+  );
+  const report = (assignment: RunnerAssignment, outcome: RunnerOutcome): Promise<void> =>
+    reports.add(decideReport(assignment, outcome, scheduler.now()));
 
   const execute = async (
     assignment: RunnerAssignment,
     handler: TaskHandler | undefined,
     signal: AbortSignal,
-  ) => {
-    if (assignment.status === 'assigned') await report(assignment, { kind: 'started' });
+  ): Promise<void> => {
+    // The handler does not wait for its TaskStarted to be written: the report is queued first, so it
+    // precedes any later report of this attempt, and a quick task's start and end share one append.
+    const started =
+      assignment.status === 'assigned' ? report(assignment, { kind: 'started' }) : Promise.resolve();
+    try {
+      await runToEnd(assignment, handler, signal);
+    } finally {
+      await started;
+    }
+  };
+
+  /** Runs the handler and reports how the attempt ended (nothing when the dispatcher ended it). */
+  const runToEnd = async (
+    assignment: RunnerAssignment,
+    handler: TaskHandler | undefined,
+    signal: AbortSignal,
+  ): Promise<void> => {
     if (handler === undefined) {
       const message = `no handler for task type "${assignment.type}" on node ${node}`;
       return report(assignment, { kind: 'failed', error: { message, code: 'NO_HANDLER' }, retryable: false });
@@ -150,7 +170,9 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
 
   return {
-    run$: view.state$.pipe(tap(follow), ignoreElements()),
+    // Every fold event emits a state; following the latest once per turn costs the same and
+    // spares a scan of every task per event.
+    run$: view.state$.pipe(auditTime(0, scheduler), tap(follow), ignoreElements()),
     view$: combineLatest([draining, load]).pipe(
       map(([d, l]) => ({ draining: d, load: l })),
       distinctUntilChanged((a, b) => a.draining === b.draining && a.load === b.load),
@@ -162,6 +184,70 @@ export function createRunner(deps: RunnerDeps): Runner {
       for (const r of all) r.controller.abort(reason);
       await Promise.allSettled(all.map((r) => r.done));
     },
+  };
+}
+
+/** Events per append, and their bytes by the log's measure: well under every backend's batch limit. */
+const MAX_BATCH_EVENTS = 1_000;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+interface QueuedReport {
+  readonly event: RunnerEvent;
+  readonly bytes: number;
+  readonly settle: () => void;
+}
+
+/**
+ * Group commit of reports to one stream: `add` queues an event and resolves once the append that
+ * carries it has settled (failures go to `onError`, per event). Appends run one at a time, in order.
+ */
+function reportBatches(
+  log: EventLog,
+  stream: string,
+  onError: (error: unknown, event: RunnerEvent) => void,
+): { add(event: RunnerEvent): Promise<void> } {
+  let queue: QueuedReport[] = [];
+  let flushing = false;
+
+  const take = (): QueuedReport[] => {
+    let bytes = 0;
+    let count = 0;
+    while (count < queue.length && count < MAX_BATCH_EVENTS) {
+      bytes += (queue[count] as QueuedReport).bytes;
+      if (count > 0 && bytes > MAX_BATCH_BYTES) break;
+      count += 1;
+    }
+    const batch = queue.slice(0, count);
+    queue = queue.slice(count);
+    return batch;
+  };
+
+  const flush = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const batch = take();
+      try {
+        await log.append(
+          stream,
+          batch.map((r) => r.event),
+          'any',
+        );
+      } catch (error) {
+        for (const r of batch) onError(error, r.event);
+      }
+      for (const r of batch) r.settle();
+    }
+    flushing = false;
+  };
+
+  return {
+    add: (event) =>
+      new Promise<void>((settle) => {
+        queue.push({ event, bytes: Buffer.byteLength(JSON.stringify(event)), settle });
+        if (flushing) return;
+        flushing = true;
+        // After this turn's microtasks: reports made by handlers that finish at once join the batch.
+        setImmediate(() => void flush());
+      }),
   };
 }
 

@@ -1,6 +1,7 @@
 /** The ZooKeeper edge: typed sessions over node-zookeeper-client, with its known gaps closed. */
 export { type Acl, ALL_PERMISSIONS, digestAcl, digestId, OPEN_ACL, type Permission } from './acl.ts';
 export { type CreateZooKeeperSession, createZooKeeperSession } from './session.ts';
+export { ensureSharedTop } from './shared-top.ts';
 export type {
   CreateOptions,
   DisconnectReason,

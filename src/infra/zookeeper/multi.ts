@@ -8,7 +8,7 @@
  */
 import type zookeeper from 'node-zookeeper-client';
 import { ErrorCodes, TaskdError } from '../../errors.ts';
-import { OPEN_ACL, toLibraryAcls } from './acl.ts';
+import { type Acl, OPEN_ACL, toLibraryAcls } from './acl.ts';
 import { createModeOf } from './create-mode.ts';
 import { toBuffer, toZkStat } from './stat.ts';
 import type { MultiOp, MultiResult } from './types.ts';
@@ -25,7 +25,11 @@ interface RawResult {
 }
 
 /** Fills `transaction` with `ops`. */
-export function buildTransaction(transaction: zookeeper.Transaction, ops: readonly MultiOp[]): void {
+export function buildTransaction(
+  transaction: zookeeper.Transaction,
+  ops: readonly MultiOp[],
+  defaultAcl: readonly Acl[] = OPEN_ACL,
+): void {
   const queued = (transaction as unknown as { ops: Array<{ version?: number }> }).ops;
   const pinVersion = (version: number) => {
     queued[queued.length - 1]!.version = version;
@@ -33,7 +37,7 @@ export function buildTransaction(transaction: zookeeper.Transaction, ops: readon
   for (const op of ops) {
     switch (op.op) {
       case 'create': {
-        const acl = toLibraryAcls(op.acl ?? OPEN_ACL);
+        const acl = toLibraryAcls(op.acl ?? defaultAcl);
         const data = toBuffer(op.data);
         const mode = createModeOf(op);
         if (data === undefined) transaction.create(op.path, acl, mode);

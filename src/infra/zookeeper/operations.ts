@@ -34,13 +34,18 @@ function nullWhenAbsent<T>(promise: Promise<T>): Promise<T | null> {
 }
 
 /** The operations of one session over its client and request registry. */
-export function createOperations(client: zookeeper.Client, requests: RequestRegistry): Operations {
+/** `defaultAcl` applies to every create that names no ACL (the session's credentials, when set). */
+export function createOperations(
+  client: zookeeper.Client,
+  requests: RequestRegistry,
+  defaultAcl: readonly Acl[] = OPEN_ACL,
+): Operations {
   const create = (path: string, options: CreateOptions = {}): Promise<string> =>
     requests.run(
       { op: 'create', path },
       (done) => {
         // Converted in here: a bad ACL throws, and the registry turns that into a rejection.
-        const acl = toLibraryAcls(options.acl ?? OPEN_ACL);
+        const acl = toLibraryAcls(options.acl ?? defaultAcl);
         const mode = createModeOf(options);
         const data = toBuffer(options.data);
         if (data === undefined) client.create(path, acl, mode, done);
@@ -99,7 +104,7 @@ export function createOperations(client: zookeeper.Client, requests: RequestRegi
       { op: 'multi', path: ops[0]?.path, ops: ops.length },
       (done) => {
         const transaction = client.transaction();
-        buildTransaction(transaction, ops);
+        buildTransaction(transaction, ops, defaultAcl);
         // The library reports a failed op as an error *with* results; hand both to the interpreter.
         transaction.commit((error, results) => done(null, error, results));
       },

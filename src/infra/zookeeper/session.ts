@@ -5,6 +5,7 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import { ErrorCodes, TaskdError } from '../../errors.ts';
+import { digestAcl, OPEN_ACL } from './acl.ts';
 import { CM_STATE, connectionManagerOf, isConnectedState } from './connection-manager.ts';
 import { createOperations } from './operations.ts';
 import { RequestRegistry } from './request-registry.ts';
@@ -68,7 +69,10 @@ export function createZooKeeperSession(options: ZooKeeperSessionOptions): ZooKee
       requests.failLost((context) => protocolError(cause, { ...context, sent: true }));
     },
   });
-  const operations = createOperations(client, requests);
+  // With credentials, everything this session creates is readable and writable by them alone.
+  const defaultAcl =
+    options.auth === undefined ? OPEN_ACL : [digestAcl(options.auth.user, options.auth.password)];
+  const operations = createOperations(client, requests, defaultAcl);
   const watches = new WatchHub({
     read: operations,
     isConnected: () => isConnectedState(cm.state),

@@ -74,7 +74,7 @@ export interface CreateOptions {
   readonly ephemeral?: boolean;
   /** The server appends a 10-digit counter; `create` returns the actual path. */
   readonly sequential?: boolean;
-  /** Default: open (world:anyone, all permissions). */
+  /** Default: the session's digest ACL when it has credentials, else open (world:anyone, all permissions). */
   readonly acl?: readonly Acl[];
 }
 
@@ -111,7 +111,7 @@ export interface ZooKeeperSessionOptions {
   readonly sessionTimeoutMs: number;
   /** Deadline of every request; past it the request fails with ZK_TIMEOUT. */
   readonly requestTimeoutMs: number;
-  /** Digest credentials, sent on every (re)connection before any request. */
+  /** Digest credentials, sent on every (re)connection before any request; what the session creates gets their ACL. */
   readonly auth?: { readonly user: string; readonly password: string };
   readonly logger?: ZkLogger;
   /** How long close() waits for the server to confirm before dropping the socket. Default requestTimeoutMs. */

@@ -2,11 +2,17 @@
  * Creating the log's znodes on open, and the ACL they get. With credentials, the digest ACL grants
  * those credentials everything and nobody else anything: ZooKeeper then refuses every other client
  * (and an unauthenticated one) any read of the payloads, any listing, any write. It applies to every
- * znode the log creates, the root's missing ancestors included: a shared `/taskd` made by one cluster
- * with credentials is closed to another cluster with other credentials (create it beforehand, open).
+ * znode the log creates below the shared top-level znode (`/taskd`), which is created open so that
+ * clusters with different credentials can live side by side.
  */
 import { ErrorCodes, hasCode } from '../../../errors.ts';
-import { type Acl, digestAcl, OPEN_ACL, type ZooKeeperSession } from '../../zookeeper/index.ts';
+import {
+  type Acl,
+  digestAcl,
+  ensureSharedTop,
+  OPEN_ACL,
+  type ZooKeeperSession,
+} from '../../zookeeper/index.ts';
 import type { LogLayout } from './znode-names.ts';
 
 /** The ACL of everything the log creates. */
@@ -22,6 +28,7 @@ export async function ensureLayout(
   layout: LogLayout,
   acl: readonly Acl[],
 ): Promise<void> {
+  await ensureSharedTop(session, layout.root);
   for (const path of [layout.events, layout.streams, layout.snapshots]) await session.mkdirp(path, { acl });
   try {
     await session.create(layout.snapshotPointer, { acl });

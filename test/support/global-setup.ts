@@ -1,16 +1,23 @@
 import { reapOrphanedServers } from '../../src/infra/zookeeper-server/index.ts';
+import { reapOrphanedNamespaces } from './netns-registry.ts';
 
 /**
- * Kills ZooKeeper servers left behind by test workers that died without their exit hooks (SIGKILL,
- * crash), before the run and after it. Servers of other live runs on this machine are left alone.
+ * Kills ZooKeeper servers and removes network namespaces left behind by test workers that died
+ * without their exit hooks (SIGKILL, crash), before the run and after it. Those of other live runs
+ * on this machine are left alone.
  */
 export function setup(): () => void {
-  report('before the run', reapOrphanedServers());
-  return () => report('after the run', reapOrphanedServers());
+  report('before the run');
+  return () => report('after the run');
 }
 
-function report(when: string, reaped: { killedPids: number[]; removedFolders: string[] }): void {
+function report(when: string): void {
+  const reaped = reapOrphanedServers();
   if (reaped.killedPids.length > 0) {
     console.warn(`global-setup: ${when}, killed orphaned ZooKeeper servers ${reaped.killedPids.join(', ')}`);
+  }
+  const namespaces = reapOrphanedNamespaces();
+  if (namespaces.length > 0) {
+    console.warn(`global-setup: ${when}, removed orphaned network namespaces ${namespaces.join(', ')}`);
   }
 }

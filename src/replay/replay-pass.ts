@@ -1,0 +1,120 @@
+/**
+ * One pass over the merged inputs: every entry is folded (node or task domain), shown to the
+ * detectors, the clock-skew estimate and the --at snapshot, narrated when the timeline shows it,
+ * and handed to the renderer, which streams. Memory stays bounded: folds, detector windows, capped
+ * findings and skipped records; nothing keeps the events themselves.
+ */
+
+import { ClockSkew } from './clock-skew.ts';
+import type { DetectorSettings, ReplayEnd } from './detectors/detector.ts';
+import { DetectorSet } from './detectors/detector-set.ts';
+import { Findings } from './detectors/findings.ts';
+import { NodeFolds } from './folds/node-folds.ts';
+import type { ReplayStep } from './folds/replay-step.ts';
+import { TaskFold } from './folds/task-fold.ts';
+import type { ReplayInputs } from './inputs/input-model.ts';
+import { Narrator } from './narrate/narrator.ts';
+import type { Progress } from './progress.ts';
+import type { Renderer } from './render/renderer.ts';
+import { PassStats } from './report/pass-stats.ts';
+import type { ReportTail, TimelineEntry } from './report/report-schema.ts';
+import { buildTail } from './report/report-tail.ts';
+import { StateAt } from './state-at.ts';
+import type { TimelineFilter } from './timeline-filter.ts';
+
+export interface PassOptions {
+  readonly inputs: ReplayInputs;
+  readonly settings: DetectorSettings;
+  readonly filter: TimelineFilter;
+  /** Resolved --at. */
+  readonly at?: number;
+  /** Most timeline entries to emit. */
+  readonly limit?: number;
+  /** False: narrate nothing (the timeline is not shown). */
+  readonly timeline: boolean;
+  readonly renderer: Renderer;
+  readonly progress: Progress;
+}
+
+export interface PassResult {
+  readonly tail: ReportTail;
+}
+
+/** Replays everything once and renders it. */
+export async function replayPass(options: PassOptions): Promise<PassResult> {
+  const { inputs, filter, renderer, progress } = options;
+  const nodes = new NodeFolds(inputs.chains);
+  const tasks = new TaskFold();
+  const findings = new Findings();
+  const detectors = new DetectorSet(findings, options.settings);
+  const narrator = new Narrator();
+  const skew = new ClockSkew();
+  const stateAt = options.at === undefined ? undefined : new StateAt(options.at);
+  const stats = new PassStats(inputs);
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  // The first item is read before anything is written: an input that cannot be opened (a task
+  // log out of reach) fails the replay with nothing half printed.
+  const items = inputs.items();
+  const first = await items.next();
+  await renderer.begin({
+    sources: inputs.sources,
+    nodes: inputs.chains.flatMap((chain) => (chain.node === undefined ? [] : [chain.node])),
+  });
+  for await (const item of prepend(first, items)) {
+    if (item.kind === 'skipped') {
+      const record = stats.skipped(item.input, item.anomaly);
+      const wait = renderer.skipped(record);
+      if (wait !== undefined) await wait;
+      continue;
+    }
+    progress.tick(item.location);
+    const step: ReplayStep =
+      item.kind === 'journal-entry'
+        ? nodes.apply(item.chain, item.event, item.location)
+        : tasks.apply(item.event, item.location);
+    stats.counted(
+      step,
+      item.kind === 'journal-entry' ? (inputs.chains[item.chain]?.input ?? 0) : (inputs.taskLog?.input ?? 0),
+    );
+    detectors.observe(step);
+    skew.observe(step);
+    stateAt?.observe(step);
+    let entry: TimelineEntry | undefined;
+    if (options.timeline && filter.accepts(step)) {
+      if (stats.timelineEntries < limit) {
+        entry = narrator.entry(step);
+        stats.timelineEntries += 1;
+      } else stats.timelineCapped = true;
+    }
+    narrator.remember(step);
+    const wait = renderer.step(step, entry);
+    if (wait !== undefined) await wait;
+  }
+  progress.done();
+  const end: ReplayEnd = {
+    at: stats.last ?? 0,
+    taskLogEnd: inputs.taskLog === undefined ? undefined : tasks.end,
+    nodes: nodes.states(),
+    tasks: tasks.state,
+  };
+  detectors.finish(end);
+  const tail = buildTail({
+    inputs,
+    stats,
+    findings,
+    filter,
+    skew,
+    nodes: end.nodes,
+    stateAt,
+    hasTaskLog: inputs.taskLog !== undefined,
+  });
+  await renderer.end(tail);
+  return { tail };
+}
+
+/** `first` (unless the sequence had already ended) followed by the rest of `rest`. */
+async function* prepend<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
+  if (first.done === true) return;
+  yield first.value;
+  yield* rest;
+}

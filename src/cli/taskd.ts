@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { hasCode } from '../errors.ts';
 import { loadConfig } from '../infra/config/load.ts';
+import { bundleCommand, replayCommand } from '../replay/commands.ts';
 import { ExitCode } from './exit-codes.ts';
 import { addSettingFlags, flagValues } from './taskd/options.ts';
 import { runNode } from './taskd/start.ts';
@@ -61,6 +62,10 @@ export async function runTaskd(io: TaskdIo): Promise<number> {
           `${file}: valid (node ${config.nodeId}, cluster ${config.cluster}, log ${config.taskLog.backend})\n`,
         );
     });
+
+  const replayIo = { stdout: io.stdout, stderr: io.stderr, env: io.env };
+  program.addCommand(replayCommand(replayIo, (c) => (code = c)));
+  program.addCommand(bundleCommand(replayIo, (c) => (code = c)));
 
   try {
     await program.parseAsync([...io.argv], { from: 'user' });

@@ -31,9 +31,13 @@ export class DemoCluster {
 
   constructor(private readonly options: DemoClusterOptions) {}
 
-  /** Starts a 3-server ensemble on loopback and waits until it serves. */
-  async startZooKeeper(): Promise<ZooKeeperCluster> {
-    this.zookeeper = await startZooKeeper({ servers: 3, baseDir: this.options.dir });
+  /** Starts a 3-server ensemble on loopback and waits (at most `timeoutMs`) until it serves. */
+  async startZooKeeper(timeoutMs: number): Promise<ZooKeeperCluster> {
+    this.zookeeper = await startZooKeeper({
+      servers: 3,
+      baseDir: this.options.dir,
+      startTimeoutMs: timeoutMs,
+    });
     return this.zookeeper;
   }
 

@@ -35,6 +35,18 @@ export class DemoOutput {
     this.drawStatus();
   }
 
+  /** A step's title, after a blank line. */
+  step(n: number, text: string): void {
+    this.endStatus();
+    this.line();
+    this.event(`step ${n}/6: ${text}`);
+  }
+
+  /** A line under the last stamped one, aligned with its text. */
+  detail(text: string): void {
+    this.line(`${' '.repeat(this.stamp().length + 1)}${text}`);
+  }
+
   /** A stamped line. */
   event(text: string): void {
     this.line(`${this.stamp()} ${text}`);
@@ -70,8 +82,11 @@ export class DemoOutput {
 
   private drawStatus(): void {
     if (!this.live || this.statusShown === '') return;
-    const width = Math.max(20, (this.out.columns ?? 120) - 1);
-    const text = this.statusShown.length > width ? `${this.statusShown.slice(0, width - 1)}…` : this.statusShown;
+    // A terminal that reports no size (columns 0 or undefined) gets a usual width.
+    const columns = this.out.columns !== undefined && this.out.columns >= 40 ? this.out.columns : 120;
+    const width = columns - 1;
+    const text =
+      this.statusShown.length > width ? `${this.statusShown.slice(0, width - 1)}…` : this.statusShown;
     this.out.write(text);
   }
 }

@@ -5,8 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Task } from '../../domain/task/state.ts';
-import { formatTable } from '../taskctl/table.ts';
 import type { NodeProcess } from '../local-cluster/node-process.ts';
+import { formatTable } from '../taskctl/table.ts';
 import { shortId } from './snapshot.ts';
 
 /** Every task: id prefix, type, status, attempts, the node of its last attempt, and why it ended so. */
@@ -72,6 +72,7 @@ export function whereToLook({ dir, nodes, taskLog }: WhereToLook): string[] {
     lines.push(`  jq . ${shown(anyJournal)}`);
     lines.push(`  jq -c '[.seq, .type, .data]' ${shown(anyJournal)}`);
   }
-  if (taskLog !== undefined) lines.push(`  jq -c '.events[] | [.position, .type, .data.taskId]' ${shown(taskLog)}`);
+  if (taskLog !== undefined)
+    lines.push(`  jq -c '.events[] | [.position, .type, .data.taskId]' ${shown(taskLog)}`);
   return lines;
 }

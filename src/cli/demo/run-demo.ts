@@ -4,21 +4,18 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { logTail } from '../../infra/zookeeper-server/server-log.ts';
 import { DemoCluster } from './demo-cluster.ts';
+import { type DemoContext, SESSION_TIMEOUT_MS } from './demo-context.ts';
 import { DemoOutput, type OutputStream } from './demo-output.ts';
-import {
-  type DemoContext,
-  killLeaderStep,
-  SESSION_TIMEOUT_MS,
-  startNodesStep,
-  startZooKeeperStep,
-  stopStep,
-  submitTasksStep,
-} from './demo-steps.ts';
 import { whereToLook } from './final-report.ts';
 import { exitCodeFor, listenForInterrupts } from './interrupts.ts';
+import { logProblems } from './node-log-problems.ts';
+import { startNodesStep, startZooKeeperStep } from './startup-steps.ts';
+import { StatusBoard } from './status-board.ts';
+import { stopStep } from './stop-step.ts';
+import { killLeaderStep } from './takeover-step.ts';
 import { DemoTimeout } from './wait-until.ts';
+import { submitTasksStep } from './work-step.ts';
 
 export interface DemoOptions {
   /** The folder that holds one sub-folder per run (default ./.taskd-demo). */
@@ -39,22 +36,34 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const deadline = startedAt + (options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const output = new DemoOutput(options.out, startedAt);
   const dir = makeRunFolder(resolve(options.baseDir), new Date(startedAt));
-  const cluster = new DemoCluster({ dir, cluster: CLUSTER, sessionTimeoutMs: SESSION_TIMEOUT_MS, capacity: 4 });
+  const cluster = new DemoCluster({
+    dir,
+    cluster: CLUSTER,
+    sessionTimeoutMs: SESSION_TIMEOUT_MS,
+    capacity: 4,
+  });
   const killNow = () => cluster.killAllSync();
   process.on('exit', killNow);
   const interrupts = listenForInterrupts(killNow);
+  const killed = new Set<string>();
+  const board = new StatusBoard({
+    output,
+    nodes: () => cluster.running(),
+    nodeIds: () => cluster.nodes.map((n) => n.options.nodeId),
+    killed,
+  });
   const ctx: DemoContext = {
     output,
     cluster,
     clusterName: CLUSTER,
     dir,
+    board,
     signal: interrupts.signal,
-    killed: new Set(),
+    killed,
     bound: (ms) => Math.max(1, Math.min(ms, deadline - Date.now())),
   };
   output.line('taskd demo: a 3-node cluster on a local ZooKeeper ensemble, and its leader killed with -9');
   output.line(`folder: ${dir} (pid ${process.pid})`);
-  output.line();
   try {
     await startZooKeeperStep(ctx);
     await startNodesStep(ctx);
@@ -67,7 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     output.line(`demo finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s: every step worked.`);
     return 0;
   } catch (error) {
-    output.endStatus();
+    await board.stop();
     const interrupted = interrupts.signal.aborted;
     output.line();
     output.line(
@@ -78,7 +87,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await cluster.shutdown(CLEANUP_GRACE_MS);
     output.line('every process the demo started is stopped.');
     if (!interrupted) {
-      for (const node of cluster.nodes) output.line(logTail(node.logPath, 8));
+      for (const node of cluster.nodes) {
+        const problems = logProblems(node.logPath);
+        output.line(
+          `${node.options.nodeId}'s log: ${node.logPath}${problems.length > 0 ? ', last warnings:' : ''}`,
+        );
+        for (const problem of problems) output.line(`  ${problem}`);
+      }
       output.line(`the run's folder is kept: ${dir}`);
     }
     return interrupted ? exitCodeFor(interrupts.signal.reason as NodeJS.Signals) : 1;

@@ -14,7 +14,12 @@ export interface ClusterSnapshot {
   readonly tasks: readonly Task[];
 }
 
-export const FINISHED_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
+export const FINISHED_STATUSES: ReadonlySet<string> = new Set([
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+]);
 
 /** The first running node's answer, or undefined when none answers. */
 export async function takeSnapshot(nodes: readonly NodeProcess[]): Promise<ClusterSnapshot | undefined> {

@@ -17,7 +17,7 @@ export interface StatusBoardDeps {
   /** The nodes still running (the board asks the first that answers). */
   readonly nodes: () => readonly NodeProcess[];
   /** Every node's id, in order. */
-  readonly nodeIds: readonly string[];
+  readonly nodeIds: () => readonly string[];
   readonly killed: ReadonlySet<string>;
 }
 
@@ -73,7 +73,7 @@ export class StatusBoard {
     }
     this.seen = new Map(snapshot.tasks.map((t) => [t.taskId, t]));
     this.latest = snapshot;
-    const context = { nodes: this.deps.nodeIds, killed: this.deps.killed };
+    const context = { nodes: this.deps.nodeIds(), killed: this.deps.killed };
     this.deps.output.status(statusLine(snapshot, context));
     return snapshot;
   }

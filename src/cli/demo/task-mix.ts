@@ -28,7 +28,7 @@ export function demoWork(): DemoSubmission[] {
   });
   const fail = {
     type: 'fail',
-    payload: { message: 'failed on purpose (the demo shows retries)' },
+    payload: { message: 'failed on purpose, to show retries' },
     maxAttempts: FAIL_ATTEMPTS,
     backoff: FAIL_BACKOFF,
   };

@@ -24,13 +24,8 @@ export function taskNotes(
       case 'interrupted':
         notes.push(`${name}: attempt ${task.attempt} interrupted (${task.reason})`);
         break;
-      case 'awaiting_retry':
-        notes.push(`${name}: attempt ${task.attempt} failed: ${task.lastError.message}`);
-        break;
       case 'failed':
-        notes.push(
-          `${name}: failed for good after ${task.attempt} attempt(s): ${task.lastError.message}`,
-        );
+        notes.push(`${name}: failed for good after ${task.attempt} attempt(s): ${task.lastError.message}`);
         break;
       case 'cancelled':
         notes.push(`${name}: cancelled${task.reason ? ` (${task.reason})` : ''}`);
@@ -53,5 +48,6 @@ function nextAttempt(previous: Task, task: Task, killed: ReadonlySet<string>, no
   }
   const wait = task.status === 'pending' ? Math.max(0, task.notBefore - now) : 0;
   const after = wait > 0 ? ` in ${(wait / 1000).toFixed(1)} s (backoff)` : '';
-  return `retry: attempt ${task.attempt} of ${task.maxAttempts}${after}`;
+  const failure = task.lastError === undefined ? '' : ` failed (${task.lastError.message})`;
+  return `attempt ${previous.attempt}${failure}; retry: attempt ${task.attempt} of ${task.maxAttempts}${after}`;
 }

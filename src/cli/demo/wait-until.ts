@@ -7,7 +7,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 /** A bounded wait ran out; the message names what never happened. */
 export class DemoTimeout extends Error {
   constructor(what: string, timeoutMs: number, detail?: string) {
-    super(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${detail ? `: ${detail}` : ''}`);
+    super(
+      `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${detail ? `: ${detail}` : ''}`,
+    );
     this.name = 'DemoTimeout';
   }
 }

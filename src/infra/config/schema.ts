@@ -72,7 +72,8 @@ export const vipSchema = z
     prefix: z.number().int().min(0).max(128).default(24),
     iface: z.string().min(1),
     arpCount: z.number().int().min(0).max(20).default(3),
-    arpIntervalMs: ms(10, 10_000).default(200),
+    /** arping takes whole seconds: values below 1000 are rounded up. */
+    arpIntervalMs: ms(1_000, 10_000).default(1_000),
   })
   .strict();
 

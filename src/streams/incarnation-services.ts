@@ -3,21 +3,38 @@
  * it, the runner, the dispatcher (acting only while this node leads) and the drain watch. Teardown
  * stops them through the hooks it returns, in DESIGN §4's order.
  */
-import { asyncScheduler, BehaviorSubject, concat, defer, EMPTY, merge, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  concat,
+  defer,
+  EMPTY,
+  type MonoTypeOperatorFunction,
+  merge,
+  type Observable,
+  retry,
+  type SchedulerLike,
+  throwError,
+  timer,
+} from 'rxjs';
 import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
 import type { Config } from '../infra/config/schema.ts';
 import type { HandlerRegistry } from '../infra/handlers/registry.ts';
+import type { HealthCheck } from '../infra/health/index.ts';
 import { openTaskLog } from '../infra/log/open-task-log.ts';
 import type { EventLog } from '../infra/log/port.ts';
 import type { Logger } from '../infra/logger.ts';
-import type { ZooKeeperSession } from '../infra/zookeeper/index.ts';
+import { createVipAdapter, type VipAdapter } from '../infra/vip/index.ts';
+import { isRetryableZkError, type ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
 import { dispatcher$ } from './dispatcher.ts';
+import { configuredProbes, health$ } from './health.ts';
 import type { IncarnationServices } from './incarnation.ts';
 import type { NodeStore } from './node-store.ts';
 import type { ServiceTarget } from './node-task-service.ts';
 import { createRunner, type Runner } from './runner.ts';
 import { createTaskView } from './task-view.ts';
+import { createVipController } from './vip.ts';
 
 export interface ServiceHooks {
   readonly onAppend?: (events: number, seconds: number) => void;
@@ -31,6 +48,10 @@ export interface ServicesDeps {
   readonly handlers: HandlerRegistry;
   readonly logger: Logger;
   readonly scheduler?: SchedulerLike;
+  /** Default: the real one over ip/arping. */
+  readonly vipAdapter?: VipAdapter;
+  /** Default: the probes the configuration names. */
+  readonly probes?: readonly Observable<HealthCheck>[];
   /** Told of the target while the services run, and of undefined once they stop. */
   readonly publish: (target: ServiceTarget | undefined) => void;
   readonly hooks?: ServiceHooks;
@@ -47,12 +68,23 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
   let stopped = false;
   // The member znode needs a view at once, before the log is open and the runner exists.
   const runnerView = new BehaviorSubject({ draining: false, load: 0 });
+  // The VIP follows the node's state from the first moment (it cleans a stale copy at start).
+  const vip =
+    config.vip === undefined
+      ? undefined
+      : createVipController({
+          store,
+          adapter: deps.vipAdapter ?? createVipAdapter(),
+          vip: config.vip,
+          scheduler,
+        });
+  const health = health$(deps.probes ?? configuredProbes(config.health, scheduler), store, scheduler);
   const log$ = defer(async () => {
     log = await openTaskLog(config, zk);
     return log;
-  });
+  }).pipe(retryPassing(scheduler));
 
-  const run$ = log$.pipe(
+  const tasks$ = log$.pipe(
     switchMap((opened) => {
       if (stopped) return EMPTY;
       const view = createTaskView(opened);
@@ -78,6 +110,7 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
           logger.info({ draining }, draining ? 'draining: no new tasks' : 'not draining');
           runner?.setDraining(draining);
         }),
+        retryPassing(scheduler),
       );
       const dispatch$ = dispatcher$({
         log: opened,
@@ -91,10 +124,11 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
         ...(deps.hooks?.onAssigned ? { onAssigned: deps.hooks.onAssigned } : {}),
         onError: (error) => logger.warn({ err: error }, 'dispatcher: passing failure, will retry'),
       });
-      return merge(view.start(), runner.run$, runnerView$, dispatch$, drain$);
+      return merge(view.start(), runner.run$, runnerView$, dispatch$, drain$, vip?.run$ ?? EMPTY);
     }),
     ignoreElements(),
   );
+  const run$ = merge(tasks$, health);
 
   return {
     run$,
@@ -103,10 +137,22 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
       stopped = true;
       await runner?.stop('shutdown');
     },
-    stopVip: async () => undefined,
+    stopVip: async () => {
+      await vip?.stop();
+    },
     stopDispatcher: async () => {
       deps.publish(undefined);
       await log?.close();
     },
   };
+}
+
+/** Retries what failed because ZooKeeper was briefly unreachable; anything else goes on as an error. */
+function retryPassing<T>(scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+  return retry({
+    delay: (error: unknown, count) =>
+      isRetryableZkError(error)
+        ? timer(Math.min(100 * 2 ** count, 2_000), scheduler)
+        : throwError(() => error),
+  });
 }

@@ -6,8 +6,10 @@
 import { merge, type Observable, of, type SchedulerLike, type Subscription, throwError, timer } from 'rxjs';
 import { filter, map, retry, take } from 'rxjs/operators';
 import { type NodeState, recordEvent, type ShutdownTrigger } from '../domain/node/index.ts';
+import { ErrorCodes, hasCode } from '../errors.ts';
 import {
   isRetryableZkError,
+  isSessionLostError,
   type ZooKeeperSession,
   type ZooKeeperSessionOptions,
 } from '../infra/zookeeper/index.ts';
@@ -61,11 +63,14 @@ export function runIncarnation(deps: IncarnationDeps): {
   const zk = deps.createSession(deps.zk);
   const services = deps.services?.(zk);
   const subscriptions: Subscription[] = [];
+  // A stream that died because ZooKeeper or the log could not be reached is a lost contact, not a
+  // bug: it ends this incarnation like a session loss, so the node restarts in-process. Anything
+  // else is fatal (exit 70 after the teardown).
   const fatal = (error: unknown) =>
     store.dispatch({
       type: 'RequestShutdown',
       now: scheduler.now(),
-      trigger: 'fatal',
+      trigger: isLostContact(error) ? 'session-lost' : 'fatal',
       detail: String((error as Error)?.message ?? error),
     });
 
@@ -134,4 +139,8 @@ export function runIncarnation(deps: IncarnationDeps): {
     );
   });
   return { session: zk, ended };
+}
+
+function isLostContact(error: unknown): boolean {
+  return isRetryableZkError(error) || isSessionLostError(error) || hasCode(error, ErrorCodes.LOG_UNAVAILABLE);
 }

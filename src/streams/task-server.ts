@@ -36,6 +36,7 @@ import {
   type ZooKeeperSession,
   type ZooKeeperSessionOptions,
 } from '../infra/zookeeper/index.ts';
+import { checkpoints$, recordCheckpoint } from './checkpoint.ts';
 import { clusterPaths } from './cluster-paths.ts';
 import { type IncarnationEnd, runIncarnation } from './incarnation.ts';
 import { incarnationServices, type ServiceHooks } from './incarnation-services.ts';
@@ -57,6 +58,8 @@ export interface TaskServerOptions {
   /** Process signals; the server only turns them into journaled triggers. */
   readonly signals$?: Observable<StopSignal>;
   readonly createSession?: (options: ZooKeeperSessionOptions) => ZooKeeperSession;
+  /** How often the state hashes are journaled (StateCheckpoint); default 10 s. */
+  readonly checkpointIntervalMs?: number;
   /** An event-loop delay above this is journaled as a stall; default 250 ms. */
   readonly stallThresholdMs?: number;
   /** Per teardown step; the hard deadline is five of these plus a margin. */
@@ -105,11 +108,14 @@ async function foldExistingJournal(config: Config, logger: Logger): Promise<Node
   return fold(initialState(nodeConfigOf(config)), events);
 }
 
+/** Default bound of one teardown step; the hard deadline is 5 of these + 5 s (deploy/taskd.service depends on it). */
+export const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+
 /** Creates the node's server; nothing runs until start(). */
 export function createTaskServer(options: TaskServerOptions): TaskServer {
   const { config, logger } = options;
   const scheduler = asyncScheduler;
-  const stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
+  const stepTimeoutMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
   const paths = clusterPaths(config.cluster);
   const triggers = new Subject<ShutdownTriggerInput>();
   let target: ServiceTarget | undefined;
@@ -268,8 +274,15 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
             recordEvent(store.current(), scheduler.now(), 'ProcessStarted', {
               pid: process.pid,
               version: options.version,
+              config: nodeConfigOf(config),
             }),
           ]);
+          const checkpoints = checkpoints$(
+            store,
+            () => target?.view,
+            scheduler,
+            options.checkpointIntervalMs ?? 10_000,
+          ).subscribe();
           // A stalled event loop is why sessions get lost (seed 000): say when the process itself stood still.
           const stalls = eventLoopStalls$({
             intervalMs: 100,
@@ -289,6 +302,8 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
           const outcome = await lifecycle();
           signals?.unsubscribe();
           stalls.unsubscribe();
+          checkpoints.unsubscribe();
+          recordCheckpoint(store, undefined, scheduler);
           resolveExit(outcome);
         } catch (error) {
           logger.fatal({ err: error }, 'taskd failed');

@@ -42,6 +42,7 @@ export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValu
     version: io.version,
     handlers,
     signals$: signals$(['SIGTERM', 'SIGINT']),
+    checkpointIntervalMs: config.checkpointIntervalMs,
     hooks: {
       onAppend: (_events, seconds) => metrics.observeAppend(seconds),
       onAssigned: (count) => metrics.assignments.inc(count),

@@ -5,6 +5,7 @@
  */
 import type { DomainEvent, EventMeta } from '../event.ts';
 import type { MemberView } from '../members.ts';
+import type { NodeConfig } from './config.ts';
 
 /** Teardown steps, in the only order they may run (DESIGN §4). */
 export const TEARDOWN_STEPS = ['runner', 'vip', 'dispatcher', 'quorum-leave', 'zk-close'] as const;
@@ -125,7 +126,16 @@ export type ServicesStarted = NodeEventOfShape<'ServicesStarted', { readonly inc
 /** A taskd process opened this journal (a journal outlives processes: restarts and budgets carry over). */
 export type ProcessStarted = NodeEventOfShape<
   'ProcessStarted',
-  { readonly pid: number; readonly version: string }
+  { readonly pid: number; readonly version: string; readonly config?: NodeConfig }
+>;
+/**
+ * Hashes of the live state, journaled now and then, so a replay can prove it rebuilt the same
+ * states: `node` is the hash of this node's state before the checkpoint, `tasks` the hash of its
+ * fold of the task log up to `position`.
+ */
+export type StateCheckpoint = NodeEventOfShape<
+  'StateCheckpoint',
+  { readonly node: string; readonly tasks?: { readonly position: number; readonly hash: string } }
 >;
 export type RestartBudgetExhausted = NodeEventOfShape<
   'RestartBudgetExhausted',
@@ -157,7 +167,7 @@ export type TeardownEvent =
   | TeardownStepFailed
   | TeardownFinished;
 export type RestartEvent = ProcessStarted | RestartScheduled | ServicesStarted | RestartBudgetExhausted;
-export type ProcessEvent = SignalReceived | EventLoopStalled;
+export type ProcessEvent = SignalReceived | EventLoopStalled | StateCheckpoint;
 
 export type NodeEvent =
   | SessionEvent

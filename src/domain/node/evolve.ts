@@ -83,6 +83,7 @@ function apply(state: NodeState, event: NodeEvent): NodeState {
     case 'ServicesStarted':
     case 'RestartBudgetExhausted':
       return evolveRestart(state, event);
+    case 'StateCheckpoint':
     case 'SignalReceived':
       return state; // journaled for post-mortems; the trigger it causes is what changes state
     case 'EventLoopStalled': {

@@ -76,8 +76,10 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
       return { ...state, lifecycle: { status: 'exhausted', at } };
     case 'ProcessStarted': {
       // A new process knows nothing of the old one's session, election or VIP (a VIP may linger: unknown).
+      // It may run with another configuration: the journal says which, so a replay folds the same.
       const reset: NodeState = {
         ...state,
+        ...(event.data.config === undefined ? {} : { config: event.data.config }),
         session: { status: 'idle' },
         role: { status: 'outside' },
         leader: { node: null, epoch: null },

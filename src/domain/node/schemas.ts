@@ -38,6 +38,21 @@ export const memberViewSchema = z.object({
   load: count,
 });
 
+/** The node domain's configuration, as ProcessStarted journals it. */
+export const nodeConfigSchema = z.object({
+  node: z.string().min(1),
+  session: z.object({ suspicionFraction: z.number().gt(0).lt(1) }),
+  health: z.object({ rise: z.number().int().positive(), fall: z.number().int().positive() }),
+  leadership: z.object({ cooldownMs: z.number().int().nonnegative() }),
+  vip: z
+    .object({
+      address: z.string(),
+      retryInitialMs: z.number().nonnegative(),
+      retryMaxMs: z.number().nonnegative(),
+    })
+    .nullable(),
+});
+
 /** The data schema of each event type, version 1. */
 export const nodeEventDataSchemas = {
   SessionConnecting: z.object({ connectString: z.string() }),
@@ -77,7 +92,15 @@ export const nodeEventDataSchemas = {
     budgetRemaining: count,
   }),
   ServicesStarted: z.object({ incarnation: z.number().int().positive() }),
-  ProcessStarted: z.object({ pid: z.number().int().positive(), version: z.string() }),
+  ProcessStarted: z.object({
+    pid: z.number().int().positive(),
+    version: z.string(),
+    config: nodeConfigSchema.optional(),
+  }),
+  StateCheckpoint: z.object({
+    node: z.string().min(1),
+    tasks: z.object({ position: z.number().int().nonnegative(), hash: z.string().min(1) }).optional(),
+  }),
   RestartBudgetExhausted: z.object({ restarts: count, windowMs: duration }),
   SignalReceived: z.object({ signal: z.string().regex(/^SIG[A-Z0-9]+$/) }),
   EventLoopStalled: z.object({ delayMs: duration }),

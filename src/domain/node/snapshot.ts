@@ -8,13 +8,19 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 
 /** The state as canonical JSON. */
 export function snapshot(state: NodeState): Json {
-  return canonical(state);
+  return canonicalJson(state);
+}
+
+/** Any plain value as canonical JSON (keys sorted, no undefined). */
+export function canonicalJson(value: unknown): Json {
+  return canonical(value);
 }
 
 function canonical(value: unknown): Json {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : canonical(item)));
+  if (value instanceof Map) return canonical(Object.fromEntries(value));
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)

@@ -123,6 +123,8 @@ export const configSchema = z
     priority: z.number().int().min(0).max(1_000).default(100),
     dataDir: z.string().min(1).default('/var/lib/taskd'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    /** How often state hashes are journaled for replay to check (StateCheckpoint). */
+    checkpointIntervalMs: z.number().int().min(100).max(3_600_000).default(10_000),
     zookeeper: zooKeeperSchema,
     taskLog: taskLogSchema.prefault({}),
     runner: runnerSchema.prefault({}),

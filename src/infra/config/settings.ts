@@ -66,4 +66,10 @@ export const settings: readonly Setting[] = [
     'exit with code 75 on session loss instead of restarting in-process',
   ),
   setting('log-level', 'logLevel', 'string', 'log level: fatal | error | warn | info | debug | trace'),
+  setting(
+    'checkpoint-interval-ms',
+    'checkpointIntervalMs',
+    'int',
+    'how often state hashes are journaled for replay to check',
+  ),
 ];

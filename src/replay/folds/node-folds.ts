@@ -3,7 +3,7 @@
  * `initialState(config)` (a bundle's config, or the defaults): what the daemon itself does at start
  * (a journal outlives processes; ProcessStarted marks each new one).
  */
-import type { DomainEvent, EventLocation } from '../../domain/event.ts';
+import type { Anomaly, DomainEvent, EventLocation } from '../../domain/event.ts';
 import {
   defaultNodeConfig,
   evolve,
@@ -12,6 +12,7 @@ import {
   type NodeEvent,
   type NodeState,
 } from '../../domain/node/index.ts';
+import { stateHash } from '../../infra/state-hash.ts';
 import type { JournalChain } from '../inputs/input-model.ts';
 import { addedAnomalies, type NodeStep } from './replay-step.ts';
 
@@ -41,7 +42,12 @@ export class NodeFolds {
     const before = this.stateOf(fold, event);
     const after = evolve(before, event as NodeEvent);
     fold.state = after;
-    const anomalies = addedAnomalies(before, after).map((anomaly) => ({ ...anomaly, location }));
+    const anomalies = [...addedAnomalies(before, after), ...checkpointMismatch(before, event)].map(
+      (anomaly) => ({
+        ...anomaly,
+        location,
+      }),
+    );
     return {
       kind: 'node',
       node: before.config.node,
@@ -77,4 +83,20 @@ export class NodeFolds {
     }
     return fold.state;
   }
+}
+
+/** A StateCheckpoint whose node hash is not the hash of the state this replay rebuilt. */
+function checkpointMismatch(before: NodeState, event: DomainEvent): Anomaly[] {
+  if (event.type !== 'StateCheckpoint') return [];
+  const expected = (event.data as { node?: unknown }).node;
+  const actual = stateHash(before);
+  if (typeof expected !== 'string' || expected === actual) return [];
+  return [
+    {
+      kind: 'checkpoint-mismatch',
+      message: `the live node's state hashed ${expected}, the replayed state hashes ${actual}`,
+      at: event.meta.at,
+      eventType: event.type,
+    },
+  ];
 }

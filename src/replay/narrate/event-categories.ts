@@ -48,6 +48,7 @@ const CATEGORY_OF: Readonly<Record<string, EventCategory>> = {
   RestartBudgetExhausted: 'restart',
   SignalReceived: 'process',
   EventLoopStalled: 'process',
+  StateCheckpoint: 'process',
   TaskSubmitted: 'submission',
   TaskCancelRequested: 'submission',
   EpochStarted: 'dispatch',

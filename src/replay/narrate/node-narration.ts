@@ -152,6 +152,11 @@ function describe(step: NodeStep, event: NodeEvent, memory: NodeMemory): string 
       return `received ${event.data.signal}`;
     case 'EventLoopStalled':
       return `event loop stalled for ${formatDuration(event.data.delayMs)}`;
+    case 'StateCheckpoint': {
+      const tasks = event.data.tasks;
+      const tail = tasks === undefined ? '' : `; task fold at position ${tasks.position}: ${tasks.hash}`;
+      return `state checkpoint: node ${event.data.node}${tail}`;
+    }
     default:
       return assertNever(event);
   }

@@ -35,7 +35,7 @@ export type SessionLossReason = (typeof SESSION_LOSS_REASONS)[number];
 export const LEADERSHIP_LOSS_REASONS = ['session-lost', 'fenced', 'superseded', 'shutdown'] as const;
 export type LeadershipLossReason = (typeof LEADERSHIP_LOSS_REASONS)[number];
 
-export const RESIGN_REASONS = ['unhealthy', 'draining', 'operator'] as const;
+export const RESIGN_REASONS = ['unhealthy', 'draining', 'priority', 'operator'] as const;
 export type ResignReason = (typeof RESIGN_REASONS)[number];
 
 /** `config`: bad address, unknown interface, no route (never retried); `transient`: network errors (retried). */

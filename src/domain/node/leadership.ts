@@ -39,6 +39,15 @@ export function decideLeadership(
       }
       if (draining)
         return [recordEvent(state, now, 'LeadershipResigned', { reason: 'draining', cooldownUntil })];
+      // Priorities say who should lead among fit members: a fit member of strictly higher priority
+      // takes over. Priorities are configuration, so this moves leadership once, never back and forth.
+      const priority = members[self]?.priority ?? 0;
+      const outranked = Object.values(members).some(
+        (m) => m.node !== self && isFit(m) && m.priority > priority,
+      );
+      if (outranked && state.health.status === 'healthy') {
+        return [recordEvent(state, now, 'LeadershipResigned', { reason: 'priority', cooldownUntil })];
+      }
       return [];
     }
     case 'outside':

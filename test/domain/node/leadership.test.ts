@@ -170,6 +170,29 @@ describe('decideLeadership', () => {
       .then([]);
   });
 
+  it('hands over to a fit member of strictly higher priority', () => {
+    const high = { ...member('n2', 'healthy'), priority: 200 };
+    given(...leading(), ...healthy)
+      .when(decide(5_000, view({ ...member('n1', 'healthy'), priority: 100 }, high)))
+      .then([e('LeadershipResigned', 5_000, { reason: 'priority', cooldownUntil: 35_000 }, { epoch: 7 })]);
+  });
+
+  it('keeps leading over members of equal or lower priority, or an unfit higher one', () => {
+    const self = { ...member('n1', 'healthy'), priority: 100 };
+    given(...leading(), ...healthy)
+      .when(
+        decide(
+          5_000,
+          view(
+            self,
+            { ...member('n2', 'healthy'), priority: 100 },
+            { ...member('n3', 'unhealthy'), priority: 500 },
+          ),
+        ),
+      )
+      .then([]);
+  });
+
   it('hands over leadership when draining and a fit member exists', () => {
     given(...leading(), ...healthy)
       .when(decide(5_000, view(member('n1', 'healthy', true), member('n2', 'healthy'))))

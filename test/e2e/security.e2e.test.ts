@@ -26,7 +26,7 @@ describe('a node with ZooKeeper credentials and an API token', () => {
     expect((await post(node, '/v1/tasks', { type: 'noop', payload: 'secret payload' })).status).toBe(401);
     const created = await post(node, '/v1/tasks', { type: 'noop', payload: 'secret payload' }, auth);
     expect(created.status).toBe(201);
-    const id = (created.body?.task as { taskId: string }).taskId;
+    const id = (created.body as { task: { taskId: string } }).task.taskId;
     await waitAllFinished(cluster.nodes, [id]);
 
     const paths = clusterPaths(cluster.name);

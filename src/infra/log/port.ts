@@ -9,8 +9,8 @@
  * - An append is atomic: all of its events are stored, or none.
  */
 import type { Observable } from 'rxjs';
-import { ErrorCodes, TaskdError } from '../../errors.ts';
 import type { Anomaly, EventMeta } from '../../domain/event.ts';
+import { ErrorCodes, TaskdError } from '../../errors.ts';
 
 export type ExpectedRevision = 'no_stream' | 'any' | 'exists' | number;
 

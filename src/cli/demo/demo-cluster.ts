@@ -27,6 +27,8 @@ export interface LeaderSighting {
 export class DemoCluster {
   zookeeper: ZooKeeperCluster | undefined;
   readonly nodes: NodeProcess[] = [];
+  /** How each node that ended ended, by node id. */
+  readonly exits = new Map<string, NodeExit>();
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: DemoClusterOptions) {}
@@ -48,18 +50,18 @@ export class DemoCluster {
     const ports = await freeLoopbackPorts(count);
     for (const [i, port] of ports.entries()) {
       const nodeId = `n${i + 1}`;
-      this.nodes.push(
-        new NodeProcess({
-          nodeId,
-          cluster: this.options.cluster,
-          zk,
-          dir: join(this.options.dir, nodeId),
-          port,
-          sessionTimeoutMs: this.options.sessionTimeoutMs,
-          logBackend: 'zookeeper',
-          capacity: this.options.capacity,
-        }),
-      );
+      const node = new NodeProcess({
+        nodeId,
+        cluster: this.options.cluster,
+        zk,
+        dir: join(this.options.dir, nodeId),
+        port,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        logBackend: 'zookeeper',
+        capacity: this.options.capacity,
+      });
+      void node.exited.then((exit) => this.exits.set(nodeId, exit));
+      this.nodes.push(node);
     }
     return this.nodes;
   }

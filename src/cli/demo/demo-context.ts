@@ -10,7 +10,7 @@ import type { StatusBoard } from './status-board.ts';
 export const NODE_COUNT = 3;
 export const SESSION_TIMEOUT_MS = 3_000;
 /** Grace after SIGTERM before a node is killed; its teardown normally takes a second or two. */
-export const STOP_GRACE_MS = 30_000;
+export const STOP_GRACE_MS = 20_000;
 
 export interface DemoContext {
   readonly output: DemoOutput;
@@ -36,6 +36,9 @@ export function seconds(ms: number): string {
 export function assertNoUnexpectedExit(ctx: DemoContext): void {
   const dead = ctx.cluster.nodes.find((n) => !n.running && !ctx.killed.has(n.options.nodeId));
   if (dead !== undefined) {
-    throw new Error(`${dead.options.nodeId} exited on its own; see its log ${dead.logPath}`);
+    const exit = ctx.cluster.exits.get(dead.options.nodeId);
+    const how =
+      exit === undefined ? '' : exit.signal === null ? ` (exit code ${exit.code})` : ` (${exit.signal})`;
+    throw new Error(`${dead.options.nodeId} exited on its own${how}; see its log ${dead.logPath}`);
   }
 }

@@ -4,10 +4,13 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Task } from '../../domain/task/state.ts';
 import type { NodeProcess } from '../local-cluster/node-process.ts';
 import { formatTable } from '../taskctl/table.ts';
 import { shortId } from './snapshot.ts';
+
+const TASKD = fileURLToPath(new URL('../../../bin/taskd.js', import.meta.url));
 
 /** Every task: id prefix, type, status, attempts, the node of its last attempt, and why it ended so. */
 export function finalTaskTable(tasks: readonly Task[]): string {
@@ -74,5 +77,13 @@ export function whereToLook({ dir, nodes, taskLog }: WhereToLook): string[] {
   }
   if (taskLog !== undefined)
     lines.push(`  jq -c '.events[] | [.position, .type, .data.taskId]' ${shown(taskLog)}`);
+  const replay = [
+    `node ${shown(TASKD)} replay`,
+    ...nodes.map((node) => shown(node.dataDir)),
+    ...(taskLog === undefined ? [] : ['--log', shown(taskLog)]),
+  ].join(' ');
+  lines.push('', 'The whole run as one timeline, with the anomalies found:');
+  lines.push(`  ${replay}`);
+  lines.push(`  ${replay} --format html -o ${shown(join(dir, 'replay.html'))}`);
   return lines;
 }

@@ -1,7 +1,6 @@
 /**
  * Steps 1 and 2: a local ZooKeeper ensemble, then three taskd processes that form a cluster.
  */
-
 import {
   assertNoUnexpectedExit,
   type DemoContext,

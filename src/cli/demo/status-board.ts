@@ -7,7 +7,7 @@ import type { Task } from '../../domain/task/state.ts';
 import type { NodeProcess } from '../local-cluster/node-process.ts';
 import type { DemoOutput } from './demo-output.ts';
 import { type ClusterSnapshot, takeSnapshot } from './snapshot.ts';
-import { statusLine } from './status-line.ts';
+import { statusParts } from './status-line.ts';
 import { taskNotes } from './task-notes.ts';
 
 export const REFRESH_MS = 500;
@@ -35,7 +35,8 @@ export class StatusBoard {
   start(): void {
     this.timer ??= setInterval(() => {
       // A slow answer (a loaded machine, a node just killed) skips a tick instead of queueing one.
-      if (this.queued === 0) void this.refresh();
+      // A failed look is only a missed frame; the waits that need an answer call refresh() themselves.
+      if (this.queued === 0) this.refresh().catch(() => undefined);
     }, REFRESH_MS);
   }
 
@@ -65,7 +66,7 @@ export class StatusBoard {
   private async poll(): Promise<ClusterSnapshot | undefined> {
     const snapshot = await takeSnapshot(this.deps.nodes());
     if (snapshot === undefined) {
-      this.deps.output.status('no node answers');
+      this.deps.output.status(['no node answers']);
       return undefined;
     }
     for (const note of taskNotes(this.seen, snapshot.tasks, this.deps.killed, Date.now())) {
@@ -74,7 +75,7 @@ export class StatusBoard {
     this.seen = new Map(snapshot.tasks.map((t) => [t.taskId, t]));
     this.latest = snapshot;
     const context = { nodes: this.deps.nodeIds(), killed: this.deps.killed };
-    this.deps.output.status(statusLine(snapshot, context));
+    this.deps.output.status(statusParts(snapshot, context));
     return snapshot;
   }
 }

@@ -1,7 +1,7 @@
 /**
- * The live status as one line of plain text: the leader and epoch, task counts by state, how many
- * tasks each node runs, and the mean progress of running tasks. Pure, so the board can compare
- * two lines to decide whether anything changed.
+ * The live status as plain text: the leader and epoch, task counts by state, how many tasks each
+ * node has, and the mean progress of running tasks. Pure, so that the output can compare two
+ * statuses to decide whether anything changed.
  */
 import type { ClusterSnapshot } from './snapshot.ts';
 
@@ -27,24 +27,27 @@ export interface StatusContext {
   readonly killed: ReadonlySet<string>;
 }
 
-/** The status line for one snapshot (without a timestamp). */
-export function statusLine(snapshot: ClusterSnapshot, context: StatusContext): string {
+/**
+ * The status for one snapshot, without a timestamp, in three short parts: the leader, the tasks by
+ * state, each node's load (a terminal shows one part a line; a log joins them on one line).
+ */
+export function statusParts(snapshot: ClusterSnapshot, context: StatusContext): string[] {
   const { view, tasks } = snapshot;
-  const leader = view.leader === null ? 'leader: none' : `leader ${view.leader} (epoch ${view.epoch ?? '?'})`;
+  const leader = view.leader === null ? 'leader: none' : `leader ${view.leader}, epoch ${view.epoch ?? '?'}`;
   const counts = SHOWN_STATES.filter(([state]) => ALWAYS_SHOWN.has(state) || view.tasks[state] > 0)
     .map(([state, label]) => `${label} ${view.tasks[state]}`)
-    .join(' ');
+    .join(', ');
   const perNode = context.nodes
     .map((node) => {
       if (context.killed.has(node)) return `${node} killed`;
       const member = view.members.find((m) => m.node === node);
-      return member === undefined ? `${node} -` : `${node} ${member.running}`;
+      return member === undefined ? `${node} not a member` : `${node} ${member.running}`;
     })
     .join(', ');
   const running = tasks.filter((t) => t.status === 'running');
   const progress =
     running.length === 0
       ? ''
-      : ` | progress ${Math.round((running.reduce((sum, t) => sum + (t.progress ?? 0), 0) / running.length) * 10) * 10}%`;
-  return `${leader} | ${counts} | per node: ${perNode}${progress}`;
+      : `; progress ${Math.round((running.reduce((sum, t) => sum + (t.progress ?? 0), 0) / running.length) * 10) * 10}%`;
+  return [leader, `tasks: ${counts}`, `per node: ${perNode}${progress}`];
 }

@@ -33,5 +33,7 @@ export async function stopStep(ctx: DemoContext): Promise<string> {
 }
 
 function describeExit(exit: NodeExit): string {
+  if (exit.signal === 'SIGKILL')
+    return `did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed`;
   return exit.signal === null ? `exited ${exit.code}` : `was ended by ${exit.signal}`;
 }

@@ -10,7 +10,7 @@ import type { StatusBoard } from './status-board.ts';
 import { waitUntil } from './wait-until.ts';
 import type { SubmittedWork } from './work-step.ts';
 
-/** Step 5: kill -9 the leader while it runs tasks; a new leader takes over and requeues them. */
+/** Kills the leader while it runs tasks, then waits for the new leader, the requeues and the end of every task. */
 export async function killLeaderStep(ctx: DemoContext, submitted: SubmittedWork): Promise<Task[]> {
   const { board } = ctx;
   const old = await waitUntil(() => ctx.cluster.leader(), {
@@ -24,13 +24,17 @@ export async function killLeaderStep(ctx: DemoContext, submitted: SubmittedWork)
     async () => {
       assertNoUnexpectedExit(ctx);
       const tasks = (await board.refresh())?.tasks ?? [];
-      const onLeader = tasks.filter(
+      const early = tasks.filter(
         (t) => (t.status === 'running' && (t.progress ?? 0) < 0.5) || t.status === 'assigned',
       );
-      const lost = onLeader.filter((t) => t.assignment?.node === leaderId && t.taskId !== submitted.cancelId);
+      const lost = early.filter((t) => t.assignment?.node === leaderId && t.taskId !== submitted.cancelId);
       return lost.length > 0 ? lost : undefined;
     },
-    { what: `a task running on the leader ${leaderId}`, timeoutMs: ctx.bound(30_000), signal: ctx.signal },
+    {
+      what: `a task in the first half of its run on the leader ${leaderId}`,
+      timeoutMs: ctx.bound(30_000),
+      signal: ctx.signal,
+    },
   );
   ctx.output.step(
     5,
@@ -92,7 +96,7 @@ export async function killLeaderStep(ctx: DemoContext, submitted: SubmittedWork)
     `  every task finished: ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('cancelled')} cancelled`,
   );
   ctx.output.line();
-  for (const line of finalTaskTable(finished).trimEnd().split('\n')) ctx.output.detail(`${line}`);
+  for (const line of finalTaskTable(finished).trimEnd().split('\n')) ctx.output.detail(line);
   assertExpectedOutcomes(finished, submitted.cancelId);
   return finished;
 }

@@ -53,7 +53,7 @@ export interface NodeTaskServiceDeps {
 function unavailable(): TaskdError {
   return new TaskdError(
     ErrorCodes.LOG_UNAVAILABLE,
-    'this node is restarting its services; try again shortly',
+    'the task log is not open on this node yet (its services are starting or restarting); try again shortly',
   );
 }
 

@@ -3,7 +3,7 @@
  * the observed leader, all journaled and folded. Ends (and withdraws its znodes) when unsubscribed.
  */
 import { concat, defer, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
-import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
+import { distinctUntilChanged, ignoreElements, map, switchMap, tap, throttleTime } from 'rxjs/operators';
 import type { MemberView } from '../domain/members.ts';
 import { type NodeState, recordEvent } from '../domain/node/index.ts';
 import { ErrorCodes, hasCode } from '../errors.ts';
@@ -54,6 +54,9 @@ export function quorum$({
       runnerView$.pipe(map((runner): MemberView => ({ ...self, incarnation, health, ...runner }))),
     ),
     distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
+    // Load changes with every task: publish at most every 500 ms (the latest view), so that busy
+    // runners do not make every node journal a member view per task.
+    throttleTime(500, scheduler, { leading: true, trailing: true }),
   );
 
   const observeMembers$ = members$(zk, paths).pipe(

@@ -5,12 +5,16 @@ import { detect, replaySteps } from '../steps.ts';
 
 const T = 1_700_000_000_000;
 
-/** Node a leads epoch 1 from T+1 s; node b wins epoch 2 at `bAt`; a loses its session at `aLossAt`. */
-function leaders(bAt: number, aLossAt?: number) {
+/**
+ * Node a leads epoch 1 from T+1 s and acts as leader (journals) at each of `aActs`; node b wins epoch
+ * 2 at `bAt`; a loses its session at `aLossAt`.
+ */
+function leaders(bAt: number, aLossAt?: number, aActs: readonly number[] = [T + 6_000]) {
   const a = new JournalScript('a')
     .boot(T, '0xa')
     .candidate(T + 100, 1)
     .lead(T + 1_000, 1);
+  for (const at of aActs) a.add(at, 'HealthChecked', { probe: 'p', ok: true, detail: '' });
   const b = new JournalScript('b')
     .boot(T, '0xb')
     .candidate(T + 100, 2)
@@ -22,22 +26,36 @@ function leaders(bAt: number, aLossAt?: number) {
 
 describe('two leaders at once', () => {
   it('reports two nodes leading by their own journals for longer than the tolerance, with the events', () => {
-    const found = detect((sink) => new TwoLeadersDetector(sink, 1_000), leaders(T + 5_000, T + 9_000));
+    const found = detect(
+      (sink) => new TwoLeadersDetector(sink, 1_000),
+      leaders(T + 5_000, T + 9_000, [T + 5_500]),
+    );
     expect(found).toHaveLength(1);
     const [finding] = found;
     expect(finding).toMatchObject({
       kind: 'two-leaders',
       severity: 'error',
       nodes: ['a', 'b'],
-      at: T + 5_001,
+      at: T + 5_500,
     });
     expect(finding?.until).toBe(T + 9_000);
-    expect(finding?.message).toContain('a (epoch 1) and b (epoch 2) both led for 4.0 s');
-    expect(finding?.evidence.map((item) => [item.node, item.type, item.location.line])).toEqual([
-      ['a', 'LeadershipAcquired', 8],
-      ['b', 'LeadershipAcquired', 8],
-      ['a', 'SessionLost', 9],
+    expect(finding?.message).toContain(
+      'a (still leading epoch 1 after a silence) and b (epoch 2) both led for 3.5 s',
+    );
+    expect(finding?.evidence.map((item) => [item.node, item.type])).toEqual([
+      ['b', 'LeadershipAcquired'],
+      ['a', 'HealthChecked'],
+      ['a', 'SessionLost'],
     ]);
+  });
+
+  it('takes a leader that fell silent before the new term (killed, frozen) to have led until its last event', () => {
+    expect(detect((sink) => new TwoLeadersDetector(sink, 1_000), leaders(T + 5_000, T + 9_000, []))).toEqual(
+      [],
+    );
+    expect(detect((sink) => new TwoLeadersDetector(sink, 1_000), leaders(T + 5_000, undefined, []))).toEqual(
+      [],
+    );
   });
 
   it('ignores a handover that overlaps by less than the tolerance (clock skew)', () => {
@@ -45,7 +63,10 @@ describe('two leaders at once', () => {
   });
 
   it('reports an overlap still open when the inputs end', () => {
-    const found = detect((sink) => new TwoLeadersDetector(sink, 1_000), leaders(T + 5_000));
+    const found = detect(
+      (sink) => new TwoLeadersDetector(sink, 1_000),
+      leaders(T + 5_000, undefined, [T + 6_000, T + 20_000]),
+    );
     expect(found.map((finding) => finding.message)).toEqual([
       expect.stringContaining('still so when the inputs end'),
     ]);

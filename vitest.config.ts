@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // Child taskd processes run the sources under test, never a stale dist/.
+    env: { TASKD_FROM_SOURCE: '1' },
   },
 });

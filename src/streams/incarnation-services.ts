@@ -27,6 +27,7 @@ import type { Logger } from '../infra/logger.ts';
 import { createVipAdapter, type VipAdapter } from '../infra/vip/index.ts';
 import { isRetryableZkError, type ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
+import { compaction$ } from './compaction.ts';
 import { dispatcher$ } from './dispatcher.ts';
 import { configuredProbes, health$ } from './health.ts';
 import type { IncarnationServices } from './incarnation.ts';
@@ -124,7 +125,17 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
         ...(deps.hooks?.onAssigned ? { onAssigned: deps.hooks.onAssigned } : {}),
         onError: (error) => logger.warn({ err: error }, 'dispatcher: passing failure, will retry'),
       });
-      return merge(view.start(), runner.run$, runnerView$, dispatch$, drain$, vip?.run$ ?? EMPTY);
+      const compact$ = compaction$({
+        log: opened,
+        view,
+        store,
+        scheduler,
+        everyMs: 60_000,
+        minRetired: 1_000,
+        onCompacted: (result) => logger.info(result, 'task log compacted'),
+        onError: (error) => logger.warn({ err: error }, 'task log compaction failed; will retry'),
+      });
+      return merge(view.start(), runner.run$, runnerView$, dispatch$, drain$, compact$, vip?.run$ ?? EMPTY);
     }),
     ignoreElements(),
   );

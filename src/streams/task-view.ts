@@ -16,6 +16,7 @@ import {
 } from 'rxjs';
 import {
   evolve,
+  getTask,
   initialState,
   parseTaskEvent,
   recordAnomaly,
@@ -37,6 +38,11 @@ export interface TaskView {
   reached(position: number): Promise<void>;
   /** Reads the log to its end, then follows it live until stopped. Errors when the log does. */
   start(): Observable<never>;
+  /**
+   * Where the log may be compacted: every event at or below `upTo` belongs to a retired task, except
+   * the latest EpochStarted (in `keep`, for the snapshot). Undefined while nothing can go.
+   */
+  compactionPoint(): { readonly upTo: number; readonly keep: readonly LoggedEvent[] } | undefined;
 }
 
 /** A view over `log`, empty until started. */
@@ -45,6 +51,9 @@ export function createTaskView(log: EventLog): TaskView {
   let position = 0;
   let caughtUp = false;
   const revisions = new Map<string, number>();
+  // Where each unretired task's history starts, and the latest fence: what compaction must respect.
+  const firstPositions = new Map<string, number>();
+  let latestEpoch: LoggedEvent | undefined;
   const changes = new BehaviorSubject<TasksState>(state);
   const folded = new BehaviorSubject<number>(0);
 
@@ -55,6 +64,16 @@ export function createTaskView(log: EventLog): TaskView {
       position: logged.position,
     });
     state = parsed.ok ? evolve(state, parsed.event) : recordAnomaly(state, parsed.anomaly);
+    if (parsed.ok) {
+      const { event } = parsed;
+      // A duplicate submission (same idempotency key) folds into the first task: only real tasks count.
+      const created =
+        event.type === 'TaskSubmitted' && getTask(state, event.data.taskId)?.taskId === event.data.taskId;
+      if (created && !firstPositions.has(event.data.taskId))
+        firstPositions.set(event.data.taskId, logged.position);
+      if (event.type === 'TaskRetired') firstPositions.delete(event.data.taskId);
+      if (event.type === 'EpochStarted') latestEpoch = logged;
+    }
     position = logged.position;
     revisions.set(logged.stream, logged.revision);
   };
@@ -72,6 +91,14 @@ export function createTaskView(log: EventLog): TaskView {
           map(() => undefined),
         ),
       ),
+    compactionPoint: () => {
+      let oldest = position + 1;
+      for (const first of firstPositions.values()) oldest = Math.min(oldest, first);
+      const upTo = oldest - 1;
+      if (upTo <= 0) return undefined;
+      const keep = latestEpoch !== undefined && latestEpoch.position <= upTo ? [latestEpoch] : [];
+      return { upTo, keep };
+    },
     start: () =>
       concat(
         defer(async () => {

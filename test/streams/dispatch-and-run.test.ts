@@ -4,54 +4,20 @@
  */
 import { asyncScheduler, merge, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultNodeConfig, initialState, nodeEvent } from '../../src/domain/node/index.ts';
 import { decideSubmission, getTask, validateSubmission } from '../../src/domain/task/index.ts';
 import { loadHandlers } from '../../src/infra/handlers/registry.ts';
 import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
 import type { EventLog } from '../../src/infra/log/port.ts';
 import { DISPATCH_STREAM, dispatcher$ } from '../../src/streams/dispatcher.ts';
-import { createNodeStore } from '../../src/streams/node-store.ts';
 import { createRunner } from '../../src/streams/runner.ts';
 import { createTaskView } from '../../src/streams/task-view.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { leaderStore } from './support/leader-store.ts';
 
 const subscriptions: Subscription[] = [];
 afterEach(() => {
   for (const s of subscriptions.splice(0)) s.unsubscribe();
 });
-
-/** A node store that leads epoch `epoch` with one member, itself, of `capacity` slots. */
-function leaderStore(node: string, epoch: number, capacity: number) {
-  const store = createNodeStore({ appendSync: () => undefined }, initialState(defaultNodeConfig(node)));
-  const meta = (at: number) => ({ node, incarnation: 1, at });
-  store.record([
-    nodeEvent('ServicesStarted', { incarnation: 1 }, meta(1)),
-    nodeEvent('SessionConnecting', { connectString: 'zk' }, meta(1)),
-    nodeEvent('SessionConnected', { sessionId: '1', negotiatedTimeoutMs: 2000, server: 'zk' }, meta(1)),
-    nodeEvent('ElectionJoinRequested', { from: 'outside' }, meta(1)),
-    nodeEvent('ElectionJoined', { sequence: epoch - 1 }, meta(1)),
-    nodeEvent('LeadershipAcquired', { epoch }, meta(1)),
-    nodeEvent(
-      'MembersObserved',
-      {
-        members: [
-          {
-            node,
-            incarnation: 1,
-            address: 'a',
-            priority: 1,
-            health: 'healthy',
-            draining: false,
-            capacity,
-            load: 0,
-          },
-        ],
-      },
-      meta(1),
-    ),
-  ]);
-  return store;
-}
 
 async function submit(log: EventLog, body: unknown, taskId: string) {
   const validation = validateSubmission(body);

@@ -83,7 +83,13 @@ export function nodeConfigOf(config: Config): NodeConfig {
     node: config.nodeId,
     session: { suspicionFraction: config.zookeeper.suspicionFraction },
     health: { rise: config.health.rise, fall: config.health.fall },
-    leadership: { cooldownMs: config.health.resignCooldownMs },
+    leadership: {
+      cooldownMs: config.health.resignCooldownMs,
+      // Every node judges a shared fault within (fall or rise) checks, plus a probe's timeout.
+      resignGraceMs:
+        (Math.max(config.health.rise, config.health.fall) + 1) * config.health.intervalMs +
+        config.health.probeTimeoutMs,
+    },
     vip:
       config.vip === undefined
         ? null

@@ -78,7 +78,13 @@ export function createVipController({
     stop: async () => {
       stopped = true;
       await inFlight.catch(() => undefined);
-      if (store.current().vip.status === 'released') return;
+      const vip = store.current().vip;
+      // Released, or a configuration mistake that never configured anything: nothing to delete.
+      if (
+        vip.status === 'released' ||
+        (vip.status === 'failed' && vip.cause === 'config' && vip.operation === 'acquire')
+      )
+        return;
       const outcome = await adapter.release(target);
       recordVipOutcome(store, scheduler, outcome);
       if (!outcome.ok) throw new Error(outcome.message);

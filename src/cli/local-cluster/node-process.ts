@@ -21,6 +21,11 @@ export interface NodeProcessOptions {
   readonly capacity?: number;
   readonly extraArgs?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Argv that runs `node bin/taskd.js …` for us, e.g. `['ip', 'netns', 'exec', NS]` to start the node
+   * inside a network namespace. It must exec the command (not fork it), so signals reach taskd itself.
+   */
+  readonly commandPrefix?: readonly string[];
 }
 
 export interface NodeExit {
@@ -64,7 +69,8 @@ export class NodeProcess {
       String(options.capacity ?? 4),
       ...(options.extraArgs ?? []),
     ];
-    this.child = spawn(process.execPath, args, {
+    const [file = process.execPath, ...prefixArgs] = [...(options.commandPrefix ?? []), process.execPath];
+    this.child = spawn(file, [...prefixArgs, ...args], {
       stdio: ['ignore', out, out],
       env: { ...process.env, ...options.env },
     });

@@ -26,6 +26,11 @@ export interface NodeConfig {
   readonly leadership: {
     /** After resigning, the node stays out of the election at least this long. */
     readonly cooldownMs: number;
+    /**
+     * An unhealthy leader hands over only once it has been unhealthy, and another member fit, for this
+     * long: a fault that every node shares reaches every node (and its member znode) within it.
+     */
+    readonly resignGraceMs: number;
   };
   /** No VIP configured: the node never acquires or releases one. */
   readonly vip: VipConfig | null;
@@ -55,7 +60,7 @@ export function defaultNodeConfig(node: string): NodeConfig {
     node,
     session: { suspicionFraction: 0.6 },
     health: { rise: 3, fall: 3 },
-    leadership: { cooldownMs: 30_000 },
+    leadership: { cooldownMs: 30_000, resignGraceMs: 0 },
     vip: null,
   };
 }

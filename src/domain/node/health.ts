@@ -19,7 +19,9 @@ export function evolveHealth(state: NodeState, event: HealthChecked): NodeState 
   const after = ok ? succeeded(before, rise, detail) : failed(before, fall, detail);
   if (known && sameProbe(before, after)) return state;
   const probes = { ...state.health.probes, [probe]: after };
-  const health: HealthState = { status: overall(probes), probes };
+  const status = overall(probes);
+  const since = status === state.health.status ? state.health.since : event.meta.at;
+  const health: HealthState = { status, probes, since };
   return { ...state, health };
 }
 

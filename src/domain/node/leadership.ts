@@ -35,6 +35,10 @@ export function decideLeadership(
       if (!someoneElseFit) return [];
       const cooldownUntil = now + state.config.leadership.cooldownMs;
       if (state.health.status === 'unhealthy') {
+        // Wait until the fault has had time to reach every node: shared, it makes nobody fit.
+        const grace = state.config.leadership.resignGraceMs ?? 0;
+        const peersFitFor = now - (state.fitPeersSince ?? now);
+        if (now - state.health.since < grace || peersFitFor < grace) return [];
         return [recordEvent(state, now, 'LeadershipResigned', { reason: 'unhealthy', cooldownUntil })];
       }
       if (draining)
@@ -82,7 +86,10 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
   switch (event.type) {
     case 'MembersObserved': {
       const members = Object.fromEntries(event.data.members.map((member) => [member.node, member]));
-      return sameMembers(state.members, members) ? state : { ...state, members };
+      const peersFit = event.data.members.some((member) => member.node !== self && isFit(member));
+      const fitPeersSince = peersFit ? (state.fitPeersSince ?? at) : null;
+      if (sameMembers(state.members, members) && fitPeersSince === state.fitPeersSince) return state;
+      return { ...state, members, fitPeersSince };
     }
     case 'LeaderObserved': {
       const { leader, epoch } = event.data;

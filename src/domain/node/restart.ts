@@ -84,6 +84,7 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
         role: { status: 'outside' },
         leader: { node: null, epoch: null },
         members: {},
+        fitPeersSince: null,
         vip: { status: 'unknown' },
       };
       // The last process stopped on a session loss and exited (exit-on-session-loss): a restart
@@ -130,6 +131,7 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
         role: { status: 'outside' },
         leader: { node: null, epoch: null },
         members: {},
+        fitPeersSince: null,
       };
       if (lifecycle.status === 'restart-scheduled' && at < lifecycle.startAt) {
         return rejected(

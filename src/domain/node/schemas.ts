@@ -43,7 +43,10 @@ export const nodeConfigSchema = z.object({
   node: z.string().min(1),
   session: z.object({ suspicionFraction: z.number().gt(0).lt(1) }),
   health: z.object({ rise: z.number().int().positive(), fall: z.number().int().positive() }),
-  leadership: z.object({ cooldownMs: z.number().int().nonnegative() }),
+  leadership: z.object({
+    cooldownMs: z.number().int().nonnegative(),
+    resignGraceMs: z.number().int().nonnegative().default(0),
+  }),
   vip: z
     .object({
       address: z.string(),

@@ -140,7 +140,14 @@ function withSession(state: NodeState, session: SessionState): NodeState {
 
 /** Without a session, the node is out of the election and its watches' views are void. */
 function endSession(state: NodeState, session: SessionState): NodeState {
-  return { ...state, session, role: { status: 'outside' }, leader: { node: null, epoch: null }, members: {} };
+  return {
+    ...state,
+    session,
+    role: { status: 'outside' },
+    leader: { node: null, epoch: null },
+    members: {},
+    fitPeersSince: null,
+  };
 }
 
 function sameLive(

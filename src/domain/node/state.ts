@@ -107,6 +107,8 @@ export interface HealthState {
   /** Worst of the probes: unhealthy if any is, unknown until every probe has risen. */
   readonly status: Health;
   readonly probes: Readonly<Record<string, ProbeHealth>>;
+  /** When `status` last changed (0: never). */
+  readonly since: number;
 }
 
 export interface ObservedLeader {
@@ -124,6 +126,8 @@ export interface NodeState {
   /** Session-scoped views from watches: cleared when the session is lost or closed. */
   readonly leader: ObservedLeader;
   readonly members: MembersView;
+  /** Since when another member has been fit to lead without a break, as the member views say; null: none is. */
+  readonly fitPeersSince: number | null;
   /** Highest epoch this node has seen; only grows. */
   readonly highestEpoch: number;
   readonly health: HealthState;
@@ -149,8 +153,9 @@ export function initialState(config: NodeConfig): NodeState {
     role: { status: 'outside' },
     leader: { node: null, epoch: null },
     members: {},
+    fitPeersSince: null,
     highestEpoch: 0,
-    health: { status: 'unknown', probes: {} },
+    health: { status: 'unknown', probes: {}, since: 0 },
     vip: { status: 'unknown' },
     restarts: [],
     lastStall: null,

@@ -29,7 +29,14 @@ export function nodeConfigOf(node: string, config: unknown): NodeConfig {
     node,
     session: zookeeper.success ? { suspicionFraction: zookeeper.data.suspicionFraction } : defaults.session,
     health: health.success ? { rise: health.data.rise, fall: health.data.fall } : defaults.health,
-    leadership: health.success ? { cooldownMs: health.data.resignCooldownMs } : defaults.leadership,
+    leadership: health.success
+      ? {
+          cooldownMs: health.data.resignCooldownMs,
+          resignGraceMs:
+            (Math.max(health.data.rise, health.data.fall) + 1) * health.data.intervalMs +
+            health.data.probeTimeoutMs,
+        }
+      : defaults.leadership,
     vip: vip?.success === true ? { address: vip.data.address, ...VIP_RETRY } : null,
   };
 }

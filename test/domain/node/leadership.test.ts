@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideLeadership } from '../../../src/domain/node/index.ts';
-import { given } from './given.ts';
-import { checks, e, member, SELF, startedAndConnected, view, winElection } from './journal.ts';
+import { decideLeadership, type NodeState } from '../../../src/domain/node/index.ts';
+import { given, givenWith } from './given.ts';
+import { checks, e, member, SELF, startedAndConnected, testConfig, view, winElection } from './journal.ts';
 
 const connected = startedAndConnected();
 const healthy = checks(100, true, 2);
@@ -251,5 +251,43 @@ describe('decideLeadership', () => {
       given(...leading(11), ...unhealthy).state,
     );
     expect(resign?.meta).toEqual({ node: SELF, incarnation: 1, epoch: 11, at: 5_000 });
+  });
+});
+
+describe('when the leader turns unhealthy, with a resign grace', () => {
+  const config = testConfig(SELF, { leadership: { cooldownMs: 30_000, resignGraceMs: 1_000 } });
+  // The node falls unhealthy at 1 100 (second failed check); the peer has been fit since 1 150.
+  const peerFit = e('MembersObserved', 1_150, {
+    members: [member('n1', 'unhealthy'), member('n2', 'healthy')],
+  });
+  const peerUnfit = e('MembersObserved', 1_400, {
+    members: [member('n1', 'unhealthy'), member('n2', 'unhealthy')],
+  });
+  const at = (now: number) => (state: NodeState) =>
+    decideLeadership({ now, members: view(member('n1', 'unhealthy'), member('n2', 'healthy')) }, state);
+
+  it('waits out the grace before handing over (a shared fault reaches the others meanwhile)', () => {
+    const state = givenWith(
+      config,
+      ...startedAndConnected(0),
+      ...winElection(20, 7),
+      ...unhealthy,
+      peerFit,
+    ).state;
+    expect(at(1_600)(state)).toEqual([]);
+    expect(at(2_200)(state).map((x) => x.type)).toEqual(['LeadershipResigned']);
+  });
+
+  it('does not hand over when the fault reached the other member within the grace', () => {
+    const state = givenWith(
+      config,
+      ...startedAndConnected(0),
+      ...winElection(20, 7),
+      ...unhealthy,
+      peerFit,
+      peerUnfit,
+    ).state;
+    const members = view(member('n1', 'unhealthy'), member('n2', 'unhealthy'));
+    expect(decideLeadership({ now: 5_000, members }, state)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { defer, EMPTY, firstValueFrom, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
 import {
+  auditTime,
   distinctUntilChanged,
   exhaustMap,
   filter,
@@ -13,6 +14,7 @@ import {
   map,
   switchMap,
   takeWhile,
+  tap,
 } from 'rxjs/operators';
 import { type NodeState, recordEvent } from '../domain/node/index.ts';
 import {
@@ -120,16 +122,30 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     await append(decideTakeover({ ...context(), members, jitter: deps.random() }, view.current()));
   };
 
+  // Reconcile and tick each read every task: they run when their inputs changed (which runners are
+  // members: node and incarnation; a load report changes neither) or time passed (every tickMs), not
+  // on every fold event. Assignments are decided at every step.
+  let reconciled: string | undefined;
+  let tickedAt = Number.NEGATIVE_INFINITY;
+
   const step = async (): Promise<void> => {
     const node = store.current();
     if (fenced || !canAct(node) || termOf(node)?.epoch !== term.epoch) return;
     // Until the fence is folded the domain decides nothing for this term: take over (again) first.
     if (view.current().epoch !== term.epoch) return takeover();
     const members = node.members;
-    await append([
-      ...decideMembersChanged({ ...context(), members, jitter: deps.random() }, view.current()),
-      ...decideTick({ ...context(), jitter: deps.random() }, view.current()),
-    ]);
+    const now = scheduler.now();
+    const tickDue = now - tickedAt >= deps.tickMs;
+    const runners = runnersOf(members);
+    if (tickDue || runners !== reconciled) {
+      await append([
+        ...decideMembersChanged({ ...context(), members, jitter: deps.random() }, view.current()),
+        ...(tickDue ? decideTick({ ...context(), jitter: deps.random() }, view.current()) : []),
+      ]);
+      // Only once appended: a passing failure leaves both due for the next step.
+      reconciled = runners;
+      if (tickDue) tickedAt = now;
+    }
     const assigned = decideAssignments(
       { ...context(), members, maxAssignments: deps.maxAssignments },
       view.current(),
@@ -138,6 +154,16 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     if (!fenced && assigned.length > 0) deps.onAssigned?.(assigned.length);
   };
 
+  // Every fold event is a trigger. A step decides on the whole state, so triggers that arrive
+  // together (one turn of the event loop) make one step, and triggers that arrive during a step make
+  // one more step right after it: none is lost, and there is never more than one step in flight.
+  let dirty = false;
+  const steps = async (): Promise<void> => {
+    while (dirty && !fenced) {
+      dirty = false;
+      await tolerant(step);
+    }
+  };
   const triggers = merge(
     view.state$,
     store.state$.pipe(
@@ -145,12 +171,25 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
       distinctUntilChanged(),
     ),
     interval(deps.tickMs, scheduler),
+  ).pipe(
+    tap(() => {
+      dirty = true;
+    }),
+    auditTime(0, scheduler),
   );
   return defer(() => tolerant(takeover)).pipe(
     switchMap(() => triggers),
     takeWhile(() => !fenced),
-    exhaustMap(() => defer(() => tolerant(step))),
+    exhaustMap(() => defer(steps)),
   );
+}
+
+/** The runners a member view names, as one comparable string: "n1@3 n2@1". */
+function runnersOf(members: NodeState['members']): string {
+  return Object.values(members)
+    .map((m) => `${m.node}@${m.incarnation}`)
+    .sort()
+    .join(' ');
 }
 
 function isPassing(error: unknown): boolean {

@@ -9,6 +9,7 @@ import { filter, finalize, map, switchMap, take } from 'rxjs/operators';
 import { z } from 'zod';
 import { isRetryableZkError, type ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
+import { retryWhileConnected } from './membership.ts';
 
 export type ElectionProgress =
   | { readonly kind: 'joined'; readonly sequence: number; readonly path: string }
@@ -99,12 +100,14 @@ export function candidate$(
       switchMap((joined) => {
         if (joined.kind !== 'joined') return EMPTY;
         const own = joined.path.slice(paths.election.length + 1);
+        // A dropped connection must not cost the candidacy: wait again, never join again.
         const elected$ = first$(zk, paths, own).pipe(
+          retryWhileConnected(),
           switchMap(async (): Promise<ElectionProgress> => {
             // Sequences start at 0; epochs start at 1, above a fresh node's highest epoch seen (0).
             const epoch = joined.sequence + 1;
             const leader: LeaderRecord = { node: self.node, epoch, address: self.address };
-            await publishLeader(zk, paths, leader);
+            await publishLeaderRetrying(zk, paths, leader);
             leaderPublished = true;
             return { kind: 'elected', epoch };
           }),
@@ -144,4 +147,20 @@ export function leader$(zk: ZooKeeperSession, paths: ClusterPaths): Observable<L
       }
     }),
   );
+}
+
+/** publishLeader, retried while the connection comes back. */
+async function publishLeaderRetrying(
+  zk: ZooKeeperSession,
+  paths: ClusterPaths,
+  leader: LeaderRecord,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishLeader(zk, paths, leader);
+    } catch (error) {
+      if (!isRetryableZkError(error) || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
 }

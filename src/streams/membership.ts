@@ -2,11 +2,23 @@
  * Membership: this node's ephemeral member znode (address, incarnation, priority, health, draining,
  * capacity, load), kept current, and every member's znode watched and read into a view.
  */
-import { combineLatest, concat, defer, from, type Observable, of } from 'rxjs';
+import {
+  combineLatest,
+  concat,
+  defer,
+  EMPTY,
+  from,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  of,
+  retry,
+  throwError,
+  timer,
+} from 'rxjs';
 import { catchError, concatMap, ignoreElements, map, switchMap } from 'rxjs/operators';
 import type { MemberView } from '../domain/members.ts';
 import { memberViewSchema } from '../domain/node/index.ts';
-import type { ZooKeeperSession } from '../infra/zookeeper/index.ts';
+import { isRetryableZkError, type ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
 
 /** A member view as znode data. */
@@ -48,7 +60,7 @@ export function publishMember$(
           await zk.remove(path, stale.version);
         await zk.create(path, { data: encodeMember(view), ephemeral: true });
         created = true;
-      }),
+      }).pipe(retryWhileConnected()),
     ),
     ignoreElements(),
   );
@@ -74,6 +86,15 @@ export function members$(zk: ZooKeeperSession, paths: ClusterPaths): Observable<
 function memberData$(zk: ZooKeeperSession, path: string): Observable<MemberView | undefined> {
   return zk.watchData$(path).pipe(
     map((node) => (node === null ? undefined : decodeMember(node.data))),
-    catchError(() => of(undefined)),
+    // A watch that ended (the session is gone) says nothing more; it must not look like a member leaving.
+    catchError(() => EMPTY),
   );
+}
+
+/** Retries an operation that failed because the connection dropped for a moment (the session lives on). */
+export function retryWhileConnected<T>(): MonoTypeOperatorFunction<T> {
+  return retry({
+    delay: (error: unknown, count) =>
+      isRetryableZkError(error) ? timer(Math.min(100 * 2 ** count, 2_000)) : throwError(() => error),
+  });
 }

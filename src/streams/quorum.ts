@@ -3,7 +3,15 @@
  * the observed leader, all journaled and folded. Ends (and withdraws its znodes) when unsubscribed.
  */
 import { concat, defer, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
-import { distinctUntilChanged, ignoreElements, map, switchMap, tap, throttleTime } from 'rxjs/operators';
+import {
+  distinctUntilChanged,
+  filter,
+  ignoreElements,
+  map,
+  switchMap,
+  tap,
+  throttleTime,
+} from 'rxjs/operators';
 import type { MemberView } from '../domain/members.ts';
 import { type NodeState, recordEvent } from '../domain/node/index.ts';
 import { ErrorCodes, hasCode } from '../errors.ts';
@@ -59,13 +67,17 @@ export function quorum$({
     throttleTime(500, scheduler, { leading: true, trailing: true }),
   );
 
+  // Watches of a session the node has given up (or closed) describe nothing it may act on.
+  const live = () => store.current().session.status !== 'lost' && store.current().session.status !== 'closed';
   const observeMembers$ = members$(zk, paths).pipe(
+    filter(live),
     tap((members) =>
       store.record([recordEvent(store.current(), now(), 'MembersObserved', { members: [...members] })]),
     ),
   );
 
   const observeLeader$ = leader$(zk, paths).pipe(
+    filter(live),
     tap((leader) =>
       store.record([
         recordEvent(store.current(), now(), 'LeaderObserved', {

@@ -10,7 +10,7 @@
  * then share one append. The fold is followed once per turn of the event loop, not once per event.
  */
 import { BehaviorSubject, combineLatest, type Observable, type SchedulerLike } from 'rxjs';
-import { auditTime, distinctUntilChanged, ignoreElements, map, tap } from 'rxjs/operators';
+import { auditTime, distinctUntilChanged, ignoreElements, map, tap, throttleTime } from 'rxjs/operators';
 import {
   type AttemptRef,
   assignmentsFor,
@@ -27,6 +27,9 @@ import type { EventLog } from '../infra/log/port.ts';
 import type { TaskView } from './task-view.ts';
 
 export const runnerStream = (node: string): string => `runner-${node}`;
+
+/** Shortest time between two load reports in the member znode. */
+const LOAD_REPORT_MS = 500;
 
 export interface RunnerDeps {
   readonly log: EventLog;
@@ -173,7 +176,12 @@ export function createRunner(deps: RunnerDeps): Runner {
     // Every fold event emits a state; following the latest once per turn costs the same and
     // spares a scan of every task per event.
     run$: view.state$.pipe(auditTime(0, scheduler), tap(follow), ignoreElements()),
-    view$: combineLatest([draining, load]).pipe(
+    // Load goes into this node's member znode, and every node journals each change it sees: report
+    // it at most every LOAD_REPORT_MS (the latest value always goes out). Scheduling never reads it.
+    view$: combineLatest([
+      draining,
+      load.pipe(throttleTime(LOAD_REPORT_MS, scheduler, { leading: true, trailing: true })),
+    ]).pipe(
       map(([d, l]) => ({ draining: d, load: l })),
       distinctUntilChanged((a, b) => a.draining === b.draining && a.load === b.load),
     ),

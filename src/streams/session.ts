@@ -4,7 +4,7 @@
  * server expires it and another node takes over (DESIGN §3).
  */
 import { EMPTY, merge, type Observable, type SchedulerLike, timer } from 'rxjs';
-import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
+import { distinctUntilChanged, filter, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
 import type { NodeCommand, NodeState, SessionSignal } from '../domain/node/index.ts';
 import type { SessionState as ZkSessionState } from '../infra/zookeeper/index.ts';
 
@@ -62,7 +62,8 @@ export function suspicionTimer$(
       deadline === null
         ? EMPTY
         : timer(Math.max(0, deadline - scheduler.now()), scheduler).pipe(
-            map((): NodeCommand => ({ type: 'CheckSessionTimer', now: scheduler.now() })),
+            // A timer may fire a millisecond before its deadline by the wall clock: it stands for it.
+            map((): NodeCommand => ({ type: 'CheckSessionTimer', now: Math.max(scheduler.now(), deadline) })),
           ),
     ),
   );
@@ -75,14 +76,28 @@ export function suspicionTimer$(
 export function session$(
   zkState$: Observable<ZkSessionState>,
   connectString: string,
-  store: { readonly state$: Observable<NodeState>; dispatch(command: NodeCommand): unknown },
+  store: {
+    readonly state$: Observable<NodeState>;
+    current?: () => NodeState;
+    dispatch(command: NodeCommand): unknown;
+  },
   scheduler: SchedulerLike,
 ): Observable<never> {
   return merge(
     sessionCommands$(zkState$, connectString, scheduler),
     suspicionTimer$(store.state$, scheduler),
   ).pipe(
+    // Once the node has given its session up (its own suspicion timer), the abandoned client's later
+    // reconnects say nothing about this node any more: only its close is journaled.
+    filter(
+      (command) =>
+        !(givenUp(store) && command.type === 'RecordSessionSignal' && command.signal.kind !== 'closed'),
+    ),
     tap((command) => store.dispatch(command)),
     ignoreElements(),
   );
+}
+
+function givenUp(store: { current?: () => NodeState }): boolean {
+  return store.current?.().session.status === 'lost';
 }

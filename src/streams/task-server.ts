@@ -240,7 +240,8 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
             },
             'session lost: restarting services after a backoff',
           );
-          const waited = await backoff(decision.data.backoffMs);
+          // Node timers may fire a millisecond early by the wall clock: never start before the backoff ends.
+          const waited = await backoff(decision.data.backoffMs + 2);
           if (!waited || stopRequested) {
             store.dispatch({
               type: 'RequestShutdown',

@@ -52,9 +52,11 @@ export async function startTestCluster(
   for (let i = 1; i <= size; i++) add(`n${i}`);
   await waitFor(
     async () =>
-      (await clusterView(nodes[0]!))?.members.length === size && (await leaderOf(nodes)) !== undefined,
+      (await clusterView(nodes[0]!))?.members.length === size &&
+      (await leaderOf(nodes)) !== undefined &&
+      (await Promise.all(nodes.map((n) => n.get('/readyz')))).every((ready) => ready !== undefined),
     {
-      what: `${size} members and a leader`,
+      what: `${size} members, a leader, and every node ready`,
       timeoutMs: 60_000,
     },
   );

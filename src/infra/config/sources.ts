@@ -33,7 +33,15 @@ export function readConfigFile(path: string): Tree {
       { path, line: line?.line },
     );
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    // Aliases to missing anchors and alias bombs only fail here, when the document is resolved.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new TaskdError(ErrorCodes.CONFIG_INVALID, `${path}: ${(error as Error).message.split('\n')[0]}`, {
+      path,
+    });
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TaskdError(ErrorCodes.CONFIG_INVALID, `${path}: the top level must be a mapping of settings`, {

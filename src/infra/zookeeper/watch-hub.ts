@@ -146,7 +146,9 @@ export class WatchHub {
         clearTimeout(retryTimer);
         this.cursors.delete(cursor);
         entry.cursors.delete(cursor);
-        if (entry.cursors.size === 0 && this.paths.get(path) === entry) this.paths.delete(path);
+        // The entry (and its watcher function) stays: the library keeps every function it was given
+        // until the watch fires and cannot drop one, so a new function per resubscription would pile
+        // up listeners. One entry per path this session ever watched; the session's end frees all.
       };
       const cycle = async () => {
         do {

@@ -1,0 +1,195 @@
+/**
+ * Latency at a fixed offered load: single-task submissions from a paced (open-loop) sender, then
+ * submit → started and submit → succeeded per task. taskd: POST /v1/tasks round-robin over 3 nodes
+ * (zookeeper log); started and succeeded are the TaskStarted / TaskSucceeded meta.at read from the
+ * task log afterwards, against the submit time the bench took just before each POST (one clock).
+ * BullMQ: queue.add of one job at a time; started / succeeded are the job's processedOn / finishedOn.
+ */
+import type { NodeProcess } from '../src/cli/local-cluster/node-process.ts';
+import { pollUntil } from '../src/infra/zookeeper-server/poll.ts';
+import { openQueue, startWorkers } from './support/bullmq.ts';
+import type { Cleanup } from './support/cleanup.ts';
+import { formatSummary, type LatencySummary, paced, summarize } from './support/latency-stats.ts';
+import type { Row, Section } from './support/report.ts';
+import { finished, postJson, readTaskLog, startCluster, taskCounts } from './support/taskd-cluster.ts';
+
+export interface LatencyOptions {
+  readonly rate: number;
+  readonly seconds: number;
+  readonly capacity: number;
+  /** How long after the last submission the tasks may take to finish before the figures are taken. */
+  readonly drainMs: number;
+}
+
+export const LATENCY_DEFAULTS: LatencyOptions = { rate: 500, seconds: 15, capacity: 32, drainMs: 20_000 };
+
+export interface LatencyFigures {
+  readonly label: string;
+  readonly sent: number;
+  readonly accepted: number;
+  /** Submissions that failed, by error message. */
+  readonly rejected: Record<string, number>;
+  readonly offeredPerSecond: number;
+  readonly started: LatencySummary;
+  readonly succeeded: LatencySummary;
+}
+
+/** taskd: 3 nodes on the zookeeper log. */
+export async function taskdLatency(
+  parent: Cleanup,
+  zk: string,
+  options: LatencyOptions,
+): Promise<LatencyFigures> {
+  const cleanup = parent.child();
+  try {
+    const cluster = await startCluster(cleanup, { zk, size: 3, capacity: options.capacity });
+    const { nodes } = cluster;
+    const submittedAt = new Map<string, number>();
+    const rejected: Record<string, number> = {};
+    const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
+      const at = Date.now();
+      try {
+        const reply = await postJson<{ task: { taskId: string } }>(
+          nodes[i % nodes.length] as NodeProcess,
+          '/v1/tasks',
+          { type: 'noop', payload: { i } },
+          options.drainMs,
+        );
+        submittedAt.set(reply.task.taskId, at);
+      } catch (error) {
+        // One entry per kind of refusal: request ids and the rest of the body would split them.
+        const message = error instanceof Error ? error.message : String(error);
+        const why = message.replace(/,?"(requestId|errors)":[^,}]*/g, '').slice(0, 100);
+        rejected[why] = (rejected[why] ?? 0) + 1;
+      }
+    });
+    await pollUntil(
+      async () =>
+        finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())) >= submittedAt.size,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+        what: `${submittedAt.size} latency tasks to finish`,
+      },
+    ).catch(() => undefined);
+    const log = await readTaskLog(cluster);
+    const firstAt = (type: string) => {
+      const at = new Map<string, number>();
+      for (const e of log) {
+        const id = (e.data as { taskId?: string }).taskId;
+        if (e.type === type && id !== undefined && !at.has(id)) at.set(id, e.meta.at);
+      }
+      return at;
+    };
+    return figures(
+      'taskd 3 nodes, zookeeper log',
+      rejected,
+      sent,
+      elapsedMs,
+      submittedAt,
+      firstAt('TaskStarted'),
+      firstAt('TaskSucceeded'),
+    );
+  } finally {
+    await cleanup.run();
+  }
+}
+
+/** BullMQ: 3 worker processes. */
+export async function bullmqLatency(
+  parent: Cleanup,
+  redisPort: number,
+  options: LatencyOptions,
+): Promise<LatencyFigures> {
+  const cleanup = parent.child();
+  try {
+    const queue = openQueue(cleanup, redisPort);
+    await startWorkers(cleanup, redisPort, queue.name, 3, options.capacity);
+    const submittedAt = new Map<string, number>();
+    const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
+      const at = Date.now();
+      const job = await queue.add('noop', { i });
+      submittedAt.set(job.id as string, at);
+    });
+    await pollUntil(
+      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= submittedAt.size,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: `${submittedAt.size} latency jobs to finish`,
+      },
+    ).catch(() => undefined);
+    const jobs = await queue.getJobs(['completed'], 0, -1);
+    const started = new Map(jobs.map((job) => [job.id as string, job.processedOn ?? Number.NaN]));
+    const succeeded = new Map(jobs.map((job) => [job.id as string, job.finishedOn ?? Number.NaN]));
+    return figures('BullMQ 3 worker processes', {}, sent, elapsedMs, submittedAt, started, succeeded);
+  } finally {
+    await cleanup.run();
+  }
+}
+
+function figures(
+  label: string,
+  rejected: Record<string, number>,
+  sent: number,
+  elapsedMs: number,
+  submittedAt: ReadonlyMap<string, number>,
+  started: ReadonlyMap<string, number>,
+  succeeded: ReadonlyMap<string, number>,
+): LatencyFigures {
+  const since = (ends: ReadonlyMap<string, number>) =>
+    [...submittedAt].flatMap(([id, at]) => {
+      const end = ends.get(id);
+      return end === undefined || Number.isNaN(end) ? [] : [end - at];
+    });
+  return {
+    label,
+    sent,
+    accepted: submittedAt.size,
+    rejected,
+    offeredPerSecond: (sent / elapsedMs) * 1000,
+    started: summarize(since(started)),
+    succeeded: summarize(since(succeeded)),
+  };
+}
+
+/** "12× POST /v1/tasks: 503 …, 40× The operation was aborted due to timeout" */
+function refusals(f: LatencyFigures): string {
+  const all = Object.entries(f.rejected).sort((a, b) => b[1] - a[1]);
+  return all.length === 0 ? 'none' : all.map(([why, n]) => `${n}× ${why}`).join(', ');
+}
+
+/** Both, one after the other. */
+export async function measureLatency(
+  cleanup: Cleanup,
+  zk: string,
+  redisPort: number,
+  options: LatencyOptions = LATENCY_DEFAULTS,
+): Promise<Section & { figures: { taskd: LatencyFigures; bullmq: LatencyFigures } }> {
+  const taskd = await taskdLatency(cleanup, zk, options);
+  const bullmq = await bullmqLatency(cleanup, redisPort, options);
+  const lost = (f: LatencyFigures) =>
+    f.succeeded.count < f.sent
+      ? `; ${f.label}: ${f.accepted} of ${f.sent} submissions accepted, ${f.succeeded.count} seen succeeded; refused: ${refusals(f)}`
+      : '';
+  const load = `${options.rate}/s offered for ${options.seconds} s (achieved ${Math.round(taskd.offeredPerSecond)}/s taskd, ${Math.round(bullmq.offeredPerSecond)}/s BullMQ), concurrency ${options.capacity} × 3`;
+  const rows: Row[] = [
+    {
+      measure: `latency submit → started at ${options.rate}/s`,
+      taskd: formatSummary(taskd.started),
+      reference: `BullMQ: ${formatSummary(bullmq.started)}`,
+      ratio: taskd.started.p99 / bullmq.started.p99,
+      aim: 'p99 < 50 ms',
+      met: taskd.started.p99 < 50 && taskd.started.count === taskd.sent,
+      note: `${load}; ratio of p99s; percentiles cover the tasks that got through${lost(taskd)}`,
+    },
+    {
+      measure: `latency submit → succeeded at ${options.rate}/s`,
+      taskd: formatSummary(taskd.succeeded),
+      reference: `BullMQ: ${formatSummary(bullmq.succeeded)}`,
+      ratio: taskd.succeeded.p99 / bullmq.succeeded.p99,
+      note: `ratio of p99s${lost(bullmq)}`,
+    },
+  ];
+  return { name: 'latency', rows, raw: { options, taskd, bullmq }, figures: { taskd, bullmq } };
+}

@@ -1,0 +1,89 @@
+/**
+ * The anomalies `taskd replay` found, judged against the schedule: a process the schedule killed
+ * died without a teardown, and a journal the schedule damaged may contradict itself; anything else
+ * from the node fold (a second teardown, a step out of order, a session closed twice), two leaders
+ * beyond the suspicion window, a storm, a lost or stranded task, is a violation.
+ */
+import type { AnomalyReport, ReplayReport } from '../../src/replay/index.ts';
+import { SUSPICION_WINDOW_MS } from './chaos-settings.ts';
+import type { FaultRecord } from './fault-kinds.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Kinds the task fold records when it refuses an event; task-checks compares each with the oracle. */
+const REFUSALS = new Set(['zombie-write', 'invalid-transition']);
+/** Worth a note, not a failure: SIGSTOP is a stall by design. */
+const NOTES = new Set(['session-loss-after-stall']);
+
+export function checkAnomalies(
+  verdict: Verdict,
+  report: ReplayReport,
+  records: readonly FaultRecord[],
+): void {
+  const kills = new Map<string, number>();
+  for (const node of records.flatMap((r) => r.killed)) kills.set(node, (kills.get(node) ?? 0) + 1);
+  const diedWithoutTeardown = new Map<string, number>();
+  const byKind = new Map<string, number>();
+  for (const anomaly of report.anomalies) {
+    byKind.set(anomaly.kind, (byKind.get(anomaly.kind) ?? 0) + 1);
+    if (REFUSALS.has(anomaly.kind) || NOTES.has(anomaly.kind)) continue;
+    if (anomaly.kind === 'process-died-without-teardown') {
+      const node = anomaly.nodes[0] ?? '?';
+      const count = (diedWithoutTeardown.get(node) ?? 0) + 1;
+      diedWithoutTeardown.set(node, count);
+      if (count <= (kills.get(node) ?? 0)) continue;
+    }
+    if (anomaly.kind === 'two-leaders' && explainedByPause(anomaly, records)) {
+      verdict.note(`two leaders while one was paused by the schedule: ${describe(anomaly)}`);
+      continue;
+    }
+    if (anomaly.source === 'node-fold' && explainedByDamage(anomaly, records)) {
+      verdict.note(`explained by the damaged journal: ${describe(anomaly)}`);
+      continue;
+    }
+    verdict.fail(`replay: ${anomaly.kind}`, describe(anomaly));
+  }
+  if (report.summary.anomalies > report.summary.anomaliesShown)
+    verdict.fail(
+      'replay',
+      `only ${report.summary.anomaliesShown} of ${report.summary.anomalies} anomalies listed`,
+    );
+  const kinds = [...byKind].map(([kind, count]) => `${kind} ${count}`).join(', ');
+  verdict.note(`replay anomalies: ${kinds || 'none'}`);
+}
+
+/** Two leaders only while one of them was frozen by the schedule (or just after, within suspicion). */
+function explainedByPause(anomaly: AnomalyReport, records: readonly FaultRecord[]): boolean {
+  const until = anomaly.until ?? anomaly.at;
+  return records.some((r) =>
+    r.paused.some(
+      (p) => anomaly.nodes.includes(p.node) && p.from <= anomaly.at && until <= p.to + SUSPICION_WINDOW_MS,
+    ),
+  );
+}
+
+/** A node-fold anomaly on a damaged journal, before the node started again. */
+function explainedByDamage(anomaly: AnomalyReport, records: readonly FaultRecord[]): boolean {
+  return records.some((r) =>
+    r.expectations.some(
+      (e) => e.kind === 'journal-damage' && anomaly.nodes.includes(e.node) && anomaly.at <= e.restartedAt,
+    ),
+  );
+}
+
+/** An anomaly with its evidence, as one line a reader can follow to the journal. */
+export function describe(anomaly: AnomalyReport): string {
+  const evidence = anomaly.evidence
+    .map((e) => {
+      const where =
+        e.location.line !== undefined
+          ? `${basename(e.location.source)}:${e.location.line}`
+          : `${e.location.stream}@${e.location.revision}`;
+      return `${e.node} ${e.type} ${e.time} ${where}${e.note ? ` (${e.note})` : ''}`;
+    })
+    .join('; ');
+  return `[${anomaly.time}${anomaly.until ? ` → ${new Date(anomaly.until).toISOString()}` : ''} ${anomaly.nodes.join(',')}] ${anomaly.message} {${evidence}}`;
+}
+
+function basename(path: string | undefined): string {
+  return path === undefined ? '?' : path.slice(path.lastIndexOf('/') + 1);
+}

@@ -103,7 +103,7 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
     const events = decisions.flatMap((d) => d.events);
     if (events.length > 0) {
       const result = await log.append(SUBMISSIONS_STREAM, events, 'any');
-      await fold.reached(result.position);
+      await visible(fold, result.position);
     }
     return decisions.map((decision) => {
       const task = getTask(fold.current(), decision.taskId);
@@ -146,7 +146,7 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
       }
       if (decision.events.length > 0) {
         const result = await log.append(SUBMISSIONS_STREAM, decision.events, 'any');
-        await fold.reached(result.position);
+        await visible(fold, result.position);
       }
       return { kind: 'requested', task: getTask(fold.current(), decision.taskId) as Task };
     },
@@ -204,4 +204,30 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
 
 function ignore(error: unknown, code: string): void {
   if ((error as { code?: string } | null)?.code !== code) throw error;
+}
+
+/** How long a request waits for its own append to come back through the fold before answering 503. */
+export const VISIBLE_TIMEOUT_MS = 10_000;
+
+/** Waits until the fold has reached `position`, or fails as unavailable (the store is unreachable). */
+async function visible(fold: TaskView, position: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new TaskdError(
+            ErrorCodes.LOG_UNAVAILABLE,
+            'appended, but not yet readable back from the task log; check the task later',
+          ),
+        ),
+      VISIBLE_TIMEOUT_MS,
+    );
+    timer.unref();
+  });
+  try {
+    await Promise.race([fold.reached(position), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

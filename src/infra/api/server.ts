@@ -46,6 +46,9 @@ export function createApiServer({ service, metrics, logger, config }: ApiDeps): 
     // A client's x-request-id is not trusted as ours: ids in our logs are ours.
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // On stop, drop keep-alive and in-flight connections: a request stuck on an unreachable store
+    // must not keep the process from exiting after its teardown.
+    forceCloseConnections: true,
   });
 
   acceptJsonBodies(app);

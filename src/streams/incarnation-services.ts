@@ -18,6 +18,7 @@ import {
   timer,
 } from 'rxjs';
 import { distinctUntilChanged, ignoreElements, map, switchMap, tap } from 'rxjs/operators';
+import { ErrorCodes, hasCode } from '../errors.ts';
 import type { Config } from '../infra/config/schema.ts';
 import type { HandlerRegistry } from '../infra/handlers/registry.ts';
 import type { HealthCheck } from '../infra/health/index.ts';
@@ -162,7 +163,9 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
 function retryPassing<T>(scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
   return retry({
     delay: (error: unknown, count) =>
-      isRetryableZkError(error)
+      // The task log says LOG_UNAVAILABLE where ZooKeeper said timeout or connection loss: while the
+      // session lives, waiting is right; restarting would spend the restart budget on an outage.
+      isRetryableZkError(error) || hasCode(error, ErrorCodes.LOG_UNAVAILABLE)
         ? timer(Math.min(100 * 2 ** count, 2_000), scheduler)
         : throwError(() => error),
   });

@@ -12,6 +12,8 @@ interface Listed {
 }
 
 /** Every running node's task list (oldest first, up to 1000). */
+const POLL_INTERVAL_MS = 250;
+
 export async function apiTasksOf(cluster: ChaosCluster): Promise<Map<string, ApiTask[]>> {
   const lists = new Map<string, ApiTask[]>();
   for (const node of cluster.live()) {
@@ -49,7 +51,8 @@ export async function drain(
     if (lists.size === cluster.nodes.length && agreeAndEnded([...lists.values()], wanted)) {
       return { drained: true, lists, waitedMs: Date.now() - started };
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // A poll, bounded by timeoutMs above: the loop waits for the condition, not for a guessed delay.
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
   return { drained: false, lists, waitedMs: Date.now() - started };
 }

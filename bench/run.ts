@@ -42,12 +42,24 @@ async function main(): Promise<void> {
     if (!wanted(name) || interrupted) return undefined;
     const t0 = Date.now();
     console.error(`[${Math.round((t0 - started) / 1000)} s] ${name}…`);
-    const section = await run();
-    sections.push(section);
-    console.error(
-      `[${Math.round((Date.now() - started) / 1000)} s] ${name} done in ${Math.round((Date.now() - t0) / 1000)} s`,
-    );
-    return section;
+    try {
+      const section = await run();
+      sections.push(section);
+      return section;
+    } catch (error) {
+      // One section failing (a server that would not start) must not cost the others their figures.
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      console.error(`${name} failed: ${String(error instanceof Error ? error.stack : error)}`);
+      sections.push({
+        name,
+        rows: [{ measure: name, taskd: `not measured (failed: ${message})` }],
+        raw: null,
+      });
+      return undefined;
+    } finally {
+      const seconds = Math.round((Date.now() - t0) / 1000);
+      console.error(`[${Math.round((Date.now() - started) / 1000)} s] ${name} done in ${seconds} s`);
+    }
   };
   try {
     const zk = await startZooKeeper({ servers: 3 });

@@ -1,0 +1,72 @@
+/**
+ * What the throughput runs share: the workload's options, the figures every run reports, and the
+ * loops that send batches and wait for the end.
+ */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ThroughputOptions {
+  readonly tasks: number;
+  /** Tasks per POST /v1/tasks:batch and per addBulk. */
+  readonly batch: number;
+  /** Batches in flight at once. */
+  readonly inFlight: number;
+  readonly capacity: number;
+  /** A run not done by then is reported with what finished. */
+  readonly deadlineMs: number;
+  /** How often completion is polled: GET /v1/cluster costs a node a scan of every task, Redis counts do not. */
+  readonly taskdPollMs: number;
+  readonly pollMs: number;
+}
+
+export const THROUGHPUT_DEFAULTS: ThroughputOptions = {
+  tasks: 20_000,
+  batch: 1_000,
+  inFlight: 2,
+  capacity: 32,
+  deadlineMs: 60_000,
+  taskdPollMs: 250,
+  pollMs: 50,
+};
+
+export interface RunFigures {
+  readonly label: string;
+  readonly tasks: number;
+  readonly done: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly complete: boolean;
+}
+
+/** The task every run submits. */
+export const noop = (i: number) => ({ type: 'noop', payload: { i } });
+
+/** Polls `done()` until it reaches `total` or the deadline; returns the count and the seconds since `t0`. */
+export async function waitDone(
+  done: () => Promise<number>,
+  total: number,
+  t0: number,
+  options: ThroughputOptions,
+) {
+  let seen = 0;
+  while (performance.now() - t0 < options.deadlineMs) {
+    seen = await done().catch(() => seen);
+    if (seen >= total) break;
+    await sleep(options.pollMs);
+  }
+  return { done: seen, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** `lanes` loops taking the next batch index until all are sent. */
+export async function sendBatches(batches: number, lanes: number, send: (index: number) => Promise<unknown>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < batches) await send(next++);
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+/** Figures of a run that finished `done` of `tasks` in `seconds`. */
+export function figures(label: string, tasks: number, done: number, seconds: number): RunFigures {
+  return { label, tasks, done, seconds, perSecond: done / seconds, complete: done >= tasks };
+}

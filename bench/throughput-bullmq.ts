@@ -1,0 +1,63 @@
+/**
+ * One BullMQ throughput run on the bench's redis-server: `workers` Worker processes with no-op
+ * processors at taskd's concurrency, jobs added with addBulk in the same batches, until the newest
+ * completed job's finishedOn (polling getJobCounts only says when to look).
+ */
+import { performance } from 'node:perf_hooks';
+import { openQueue, startWorkers } from './support/bullmq.ts';
+import type { Cleanup } from './support/cleanup.ts';
+import {
+  figures,
+  type RunFigures,
+  sendBatches,
+  type ThroughputOptions,
+  waitDone,
+} from './support/workload.ts';
+
+/** One BullMQ run: `workers` processes of `options.capacity` concurrency, on a fresh queue. */
+export async function bullmqRun(
+  parent: Cleanup,
+  redisPort: number,
+  workers: number,
+  options: ThroughputOptions,
+): Promise<RunFigures> {
+  const cleanup = parent.child();
+  try {
+    const queue = openQueue(cleanup, redisPort);
+    await startWorkers(cleanup, redisPort, queue.name, workers, options.capacity);
+    const batches = Math.ceil(options.tasks / options.batch);
+    const t0 = performance.now();
+    const startedAt = Date.now();
+    const adding = sendBatches(batches, options.inFlight, (b) =>
+      queue.addBulk(
+        Array.from({ length: Math.min(options.batch, options.tasks - b * options.batch) }, (_, i) => ({
+          name: 'noop',
+          data: { i: b * options.batch + i },
+        })),
+      ),
+    );
+    adding.catch(() => undefined);
+    const { done, seconds } = await waitDone(
+      async () => {
+        const counts = await queue.getJobCounts('completed', 'failed');
+        return (counts.completed ?? 0) + (counts.failed ?? 0);
+      },
+      options.tasks,
+      t0,
+      options,
+    );
+    await adding.catch(() => undefined);
+    // The end is the newest completed job's finishedOn (the completed set is ordered by it).
+    const [last] = await queue.getJobs(['completed'], 0, 0, false);
+    const exact = done >= options.tasks && last?.finishedOn !== undefined;
+    const elapsed = exact ? ((last?.finishedOn as number) - startedAt) / 1000 : seconds;
+    return figures(
+      `BullMQ ${workers} worker process${workers > 1 ? 'es' : ''}`,
+      options.tasks,
+      done,
+      elapsed,
+    );
+  } finally {
+    await cleanup.run();
+  }
+}

@@ -18,6 +18,7 @@ import {
 } from 'rxjs/operators';
 import { type NodeState, recordEvent } from '../domain/node/index.ts';
 import {
+  DISPATCH_STREAM,
   decideAssignments,
   decideMembersChanged,
   decideTakeover,
@@ -30,8 +31,6 @@ import { type EventLog, isExpectedRevisionConflict } from '../infra/log/port.ts'
 import { isRetryableZkError } from '../infra/zookeeper/index.ts';
 import type { NodeStore } from './node-store.ts';
 import type { TaskView } from './task-view.ts';
-
-export const DISPATCH_STREAM = 'dispatch';
 
 export interface DispatcherDeps {
   readonly log: EventLog;

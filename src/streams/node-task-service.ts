@@ -13,6 +13,7 @@ import {
   initialState as initialTasksState,
   isActive,
   listTasks,
+  SUBMISSIONS_STREAM,
   type SubmitTask,
   type Task,
   tasksWhere,
@@ -32,8 +33,6 @@ import {
   type TaskService,
 } from './task-service.ts';
 import type { TaskView } from './task-view.ts';
-
-export const SUBMISSIONS_STREAM = 'submissions';
 
 /** What the service works on while an incarnation runs. */
 export interface ServiceTarget {

@@ -19,14 +19,13 @@ import {
   type RunnerAssignment,
   type RunnerEvent,
   type RunnerOutcome,
+  runnerStream,
 } from '../domain/task/index.ts';
 import type { TaskHandler } from '../infra/handlers/handler.ts';
 import { TaskFailure } from '../infra/handlers/handler.ts';
 import type { HandlerRegistry } from '../infra/handlers/registry.ts';
 import type { EventLog } from '../infra/log/port.ts';
 import type { TaskView } from './task-view.ts';
-
-export const runnerStream = (node: string): string => `runner-${node}`;
 
 /** Shortest time between two load reports in the member znode. */
 const LOAD_REPORT_MS = 500;

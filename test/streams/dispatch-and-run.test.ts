@@ -4,11 +4,16 @@
  */
 import { asyncScheduler, merge, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decideSubmission, getTask, validateSubmission } from '../../src/domain/task/index.ts';
+import {
+  DISPATCH_STREAM,
+  decideSubmission,
+  getTask,
+  validateSubmission,
+} from '../../src/domain/task/index.ts';
 import { loadHandlers } from '../../src/infra/handlers/registry.ts';
 import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
 import type { EventLog } from '../../src/infra/log/port.ts';
-import { DISPATCH_STREAM, dispatcher$ } from '../../src/streams/dispatcher.ts';
+import { dispatcher$ } from '../../src/streams/dispatcher.ts';
 import { createRunner } from '../../src/streams/runner.ts';
 import { createTaskView } from '../../src/streams/task-view.ts';
 import { waitFor } from '../support/wait-for.ts';

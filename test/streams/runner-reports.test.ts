@@ -11,12 +11,13 @@ import {
   decideSubmission,
   decideTakeover,
   getTask,
+  runnerStream,
   validateSubmission,
 } from '../../src/domain/task/index.ts';
 import { loadHandlers } from '../../src/infra/handlers/registry.ts';
 import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
 import type { EventLog, EventToAppend } from '../../src/infra/log/port.ts';
-import { createRunner, runnerStream } from '../../src/streams/runner.ts';
+import { createRunner } from '../../src/streams/runner.ts';
 import { createTaskView, type TaskView } from '../../src/streams/task-view.ts';
 import { waitFor } from '../support/wait-for.ts';
 

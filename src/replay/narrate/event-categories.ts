@@ -3,6 +3,8 @@
  * text output colours by category.
  */
 
+import { TaskEventStreams } from '../../domain/task/index.ts';
+
 export const EVENT_CATEGORIES = [
   'session',
   'membership',
@@ -49,20 +51,13 @@ const CATEGORY_OF: Readonly<Record<string, EventCategory>> = {
   SignalReceived: 'process',
   EventLoopStalled: 'process',
   StateCheckpoint: 'process',
-  TaskSubmitted: 'submission',
-  TaskCancelRequested: 'submission',
-  EpochStarted: 'dispatch',
-  TaskAssigned: 'dispatch',
-  TaskInterrupted: 'dispatch',
-  TaskRequeued: 'dispatch',
-  TaskTimedOut: 'dispatch',
-  TaskCancelled: 'dispatch',
-  TaskAttemptsExhausted: 'dispatch',
-  TaskRetired: 'dispatch',
-  TaskStarted: 'runner',
-  TaskProgressed: 'runner',
-  TaskSucceeded: 'runner',
-  TaskFailed: 'runner',
+  // Task events: the category is the stream the domain appends them to.
+  ...Object.fromEntries(
+    Object.entries(TaskEventStreams).map(([type, stream]) => [
+      type,
+      stream === 'submissions' ? 'submission' : stream,
+    ]),
+  ),
 };
 
 /** The category of an event type; 'unknown' for a type neither domain knows. */

@@ -22,7 +22,9 @@ export function sessionSignalOf(zk: ZkSessionState, connectString: string): Sess
         server: zk.server ?? 'unknown',
       };
     case 'disconnected':
-      return { kind: 'disconnected' };
+      return zk.lastHeardAt === undefined
+        ? { kind: 'disconnected' }
+        : { kind: 'disconnected', lastHeardAt: zk.lastHeardAt };
     case 'expired':
       return { kind: 'lost', reason: 'expired' };
     case 'auth-failed':

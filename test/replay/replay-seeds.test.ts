@@ -40,7 +40,7 @@ describe('seed 000 replayed from its journal', () => {
     await writeJournal(dir.path, SEED_000_NODE, seed000Journal());
     const { stdout } = await replay({ inputs: [dir.path] });
     expect(stdout).toContain(
-      'session lost (expired) 1.6 s after the last heartbeat; suspicion timer was 200 ms',
+      'session lost (expired) 1.6 s after the connection dropped; suspicion timer was 200 ms',
     );
     expect(stdout).toContain('teardown step zk-close completed (1 ms)');
     expect(stdout).toMatch(/TeardownStepStarted +teardown step zk-close started ⚠ teardown-step-after-close/);

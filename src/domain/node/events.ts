@@ -50,10 +50,13 @@ export type SessionConnected = NodeEventOfShape<
   'SessionConnected',
   { readonly sessionId: string; readonly negotiatedTimeoutMs: number; readonly server: string }
 >;
-/** The connection dropped; the session is suspected dead at `deadline` (= at + suspicionMs). */
+/**
+ * The connection dropped; the session is suspected dead at `deadline` = suspicionMs after the last
+ * reply from the server (`lastHeardAt`, when the adapter knew it; else after `at`).
+ */
 export type SessionSuspended = NodeEventOfShape<
   'SessionSuspended',
-  { readonly suspicionMs: number; readonly deadline: number }
+  { readonly suspicionMs: number; readonly deadline: number; readonly lastHeardAt?: number }
 >;
 export type SessionLost = NodeEventOfShape<'SessionLost', { readonly reason: SessionLossReason }>;
 export type SessionClosed = NodeEventOfShape<'SessionClosed', Readonly<Record<string, never>>>;

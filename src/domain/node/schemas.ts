@@ -64,7 +64,7 @@ export const nodeEventDataSchemas = {
     negotiatedTimeoutMs: z.number().positive(),
     server: z.string(),
   }),
-  SessionSuspended: z.object({ suspicionMs: duration, deadline: time }),
+  SessionSuspended: z.object({ suspicionMs: duration, deadline: time, lastHeardAt: time.optional() }),
   SessionLost: z.object({ reason: z.enum(SESSION_LOSS_REASONS) }),
   SessionClosed: z.object({}),
   MembersObserved: z.object({ members: z.array(memberViewSchema) }),

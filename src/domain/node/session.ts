@@ -19,7 +19,7 @@ export type SessionSignal =
       readonly negotiatedTimeoutMs: number;
       readonly server: string;
     }
-  | { readonly kind: 'disconnected' }
+  | { readonly kind: 'disconnected'; readonly lastHeardAt?: number }
   | { readonly kind: 'lost'; readonly reason: Exclude<SessionLossReason, 'suspicion-timeout'> }
   | { readonly kind: 'closed' };
 
@@ -43,7 +43,15 @@ export function decideSessionSignal(
       const suspicionMs = Math.round(
         state.config.session.suspicionFraction * state.session.negotiatedTimeoutMs,
       );
-      return [recordEvent(state, now, 'SessionSuspended', { suspicionMs, deadline: now + suspicionMs })];
+      // The server counts its timeout from the last time it heard from this node, which is no
+      // earlier than this node last heard from it: the deadline runs from that reply, not from the
+      // moment the silence was noticed, so the node fences itself before anyone can take over.
+      const heard = signal.lastHeardAt;
+      if (heard === undefined || heard >= now) {
+        return [recordEvent(state, now, 'SessionSuspended', { suspicionMs, deadline: now + suspicionMs })];
+      }
+      const deadline = heard + suspicionMs;
+      return [recordEvent(state, now, 'SessionSuspended', { suspicionMs, deadline, lastHeardAt: heard })];
     }
     case 'lost':
       return [recordEvent(state, now, 'SessionLost', { reason: signal.reason })];

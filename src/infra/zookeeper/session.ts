@@ -111,8 +111,13 @@ export function createZooKeeperSession(options: ZooKeeperSessionOptions): ZooKee
     let extra: Partial<SessionState> = {};
     if (name === 'disconnected') {
       const reason = transport.takeDropReason() ?? 'connection-lost';
-      extra =
-        reason === 'protocol-error' && lastProtocolError ? { reason, error: lastProtocolError } : { reason };
+      const heard = transport.lastHeardAt();
+      extra = {
+        ...(reason === 'protocol-error' && lastProtocolError
+          ? { reason, error: lastProtocolError }
+          : { reason }),
+        ...(heard > 0 ? { lastHeardAt: heard } : {}),
+      };
     }
     const state = snapshot(name, extra);
     const { sessionId, server, reason } = state;

@@ -33,6 +33,8 @@ export interface TransportGuardHooks {
 export interface TransportGuard {
   /** `host:port` of the server of the current (or last) connection attempt. */
   server(): string | undefined;
+  /** Wall-clock time the last bytes came from a server (0 before the first connection). */
+  lastHeardAt(): number;
   /** Why the last connection was dropped by the adapter, once (undefined: the socket itself closed). */
   takeDropReason(): DisconnectReason | undefined;
   /** Ends sockets and timers for good; the library can never reconnect afterwards. Idempotent. */
@@ -41,10 +43,14 @@ export interface TransportGuard {
 
 type Phase = 'idle' | 'handshake' | 'connected';
 
-/** Silence allowed while connected, as a fraction of the session timeout. */
-const READ_TIMEOUT_FRACTION = 1 / 2;
+/**
+ * Silence allowed while connected, as a fraction of the session timeout. The node's suspicion
+ * deadline runs from the last reply (0.6 of the timeout by default), so a dead connection must be
+ * noticed well before it to leave time for a reconnect to another server.
+ */
+const READ_TIMEOUT_FRACTION = 2 / 5;
 /** Idle time after which a ping is sent, as a fraction of the session timeout. */
-const PING_FRACTION = 1 / 4;
+const PING_FRACTION = 1 / 5;
 const SOCKET_EVENTS = ['connect', 'data', 'drain', 'close', 'timeout', 'error'] as const;
 
 /** Installs the guard on `cm`; call before the client connects (the library binds handlers then). */
@@ -160,6 +166,7 @@ export function guardTransport(cm: ConnectionManager, hooks: TransportGuardHooks
 
   return {
     server: () => currentServer,
+    lastHeardAt: () => lastHeardAt,
     takeDropReason: () => {
       const reason = dropReason;
       dropReason = undefined;

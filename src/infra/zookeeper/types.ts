@@ -34,6 +34,8 @@ export interface SessionState {
   readonly server?: string;
   /** Set on 'disconnected'. */
   readonly reason?: DisconnectReason;
+  /** Set on 'disconnected': wall-clock time the last bytes came from the server (ms since the epoch). */
+  readonly lastHeardAt?: number;
   /** Set on 'disconnected' caused by a protocol error (code ZK_PROTOCOL). */
   readonly error?: TaskdError;
   /** Wall-clock time the adapter observed the change (ms since the epoch). */

@@ -73,13 +73,13 @@ function describe(step: NodeStep, event: NodeEvent, memory: NodeMemory): string 
       return `session ${sessionId} established with ${server}, timeout ${formatDuration(negotiatedTimeoutMs)}`;
     }
     case 'SessionSuspended':
-      return `connection to ZooKeeper lost; the session counts as lost in ${formatDuration(event.data.suspicionMs)} (at ${clockTime(event.data.deadline)}) unless it reconnects`;
+      return `connection to ZooKeeper lost${event.data.lastHeardAt === undefined ? '' : ` (last reply ${formatDuration(step.at - event.data.lastHeardAt)} ago)`}; the session counts as lost in ${formatDuration(Math.max(0, event.data.deadline - step.at))} (at ${clockTime(event.data.deadline)}) unless it reconnects`;
     case 'SessionLost': {
       const reason =
         event.data.reason === 'suspicion-timeout' ? 'suspicion timer ran out' : event.data.reason;
       const since = memory.suspended;
       if (since === undefined) return `session lost (${reason})`;
-      return `session lost (${reason}) ${formatDuration(step.at - since.at)} after the last heartbeat; suspicion timer was ${formatDuration(since.suspicionMs)}`;
+      return `session lost (${reason}) ${formatDuration(step.at - since.at)} after the connection dropped; suspicion timer was ${formatDuration(since.suspicionMs)}`;
     }
     case 'SessionClosed':
       return 'ZooKeeper session closed';

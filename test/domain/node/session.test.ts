@@ -154,6 +154,22 @@ describe('decideSessionSignal', () => {
       .then([e('SessionSuspended', 1_000, { suspicionMs: 200, deadline: 1_200 })]);
   });
 
+  it('counts the deadline from the last reply the adapter heard, so the node fences itself in time', () => {
+    given(...connected)
+      .when((state) =>
+        decideSessionSignal({ now: 1_000, signal: { kind: 'disconnected', lastHeardAt: 400 } }, state),
+      )
+      .then([e('SessionSuspended', 1_000, { suspicionMs: 3_600, deadline: 4_000, lastHeardAt: 400 })]);
+  });
+
+  it('counts from the disconnect when the last reply is unknown or not earlier', () => {
+    given(...connected)
+      .when((state) =>
+        decideSessionSignal({ now: 1_000, signal: { kind: 'disconnected', lastHeardAt: 1_200 } }, state),
+      )
+      .then([e('SessionSuspended', 1_000, { suspicionMs: 3_600, deadline: 4_600 })]);
+  });
+
   it('suspects nothing without an established session', () => {
     given(...connected.slice(0, 2))
       .when((state) => decideSessionSignal({ now: 5, signal: { kind: 'disconnected' } }, state))

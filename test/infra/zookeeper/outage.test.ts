@@ -40,11 +40,15 @@ describe('(a) a paused server', () => {
     const states = recordStates(session);
     const pausedAt = Date.now();
     await server().pause();
+    const pausedBy = Date.now();
     const disconnected = await waitForState(states, 'disconnected');
     expect(disconnected.reason).toBe('read-timeout');
     expect(server().isPaused).toBe(true);
     // The protocol's horizon: the server may expire the session this long after it last heard from us.
     expect(disconnected.at - pausedAt).toBeLessThan(disconnected.negotiatedTimeoutMs);
+    // The last reply came before the pause: the node's suspicion deadline is counted from it.
+    expect(disconnected.lastHeardAt).toBeDefined();
+    expect(disconnected.lastHeardAt as number).toBeLessThanOrEqual(pausedBy);
     expect(states.map((s) => s.state)).toEqual(['connected', 'disconnected', 'connecting']);
   });
 });

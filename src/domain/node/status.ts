@@ -10,6 +10,7 @@ export type DegradedReason =
   | 'no-healthy-node'
   | 'no-leader'
   | 'session-suspended'
+  | 'stale-leader'
   | 'vip-config-error'
   | 'vip-failing';
 
@@ -39,11 +40,21 @@ export function clusterStatus(state: NodeState): ClusterStatus {
     session: state.session.status,
     role: state.role.status,
     health: state.health.status,
-    leader: leading ? self : state.leader.node,
+    leader: leading ? self : liveLeader(state),
     epoch: state.role.status === 'leader' ? state.role.epoch : state.leader.epoch,
     vipHolder: state.vip.status === 'held' ? self : null,
     degraded: degradedReasons(state),
   };
+}
+
+/**
+ * The leader the znode names, unless it names this node while it does not lead: then it is the
+ * record of this node's previous, dead incarnation (killed, restarted), which lasts until ZooKeeper
+ * expires that session. Nobody leads meanwhile.
+ */
+function liveLeader(state: NodeState): string | null {
+  const named = state.leader.node;
+  return named === state.config.node && state.role.status !== 'leader' ? null : named;
 }
 
 /** Why the cluster is not fully serving, as far as this node can tell. */
@@ -55,9 +66,9 @@ export function degradedReasons(state: NodeState): readonly DegradedReason[] {
     state.lifecycle.status === 'running' &&
     connected &&
     state.role.status !== 'leader' &&
-    state.leader.node === null
+    liveLeader(state) === null
   ) {
-    reasons.push('no-leader');
+    reasons.push(state.leader.node === null ? 'no-leader' : 'stale-leader');
   }
   if (noHealthyNode(state)) reasons.push('no-healthy-node');
   if (state.vip.status === 'failed')

@@ -34,6 +34,12 @@ describe('clusterStatus', () => {
       .then(expect.objectContaining({ leader: 'n2', epoch: 4, vipHolder: null, degraded: [] }));
   });
 
+  it('does not report itself leader from the leader znode of its own previous, dead incarnation', () => {
+    given(...connected, e('LeaderObserved', 30, { leader: 'n1', epoch: 4 }))
+      .when(clusterStatus)
+      .then(expect.objectContaining({ leader: null, epoch: 4, degraded: ['stale-leader'] }));
+  });
+
   it('is degraded when no node is healthy', () => {
     const members = [member('n1', 'unhealthy'), member('n2', 'unhealthy'), member('n3', 'healthy', true)];
     given(

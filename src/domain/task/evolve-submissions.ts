@@ -67,6 +67,8 @@ export function onCancelRequested(state: TasksState, event: TaskCancelRequested)
   const requested = tableGet(state.tasks, data.taskId);
   if (requested !== undefined && !isFinished(requested) && requested.cancelRequest !== undefined)
     return state;
+  // A request decided on a node whose fold lagged: the task ended first. A race, not a fault.
+  if (requested !== undefined && isFinished(requested)) return state;
   return transition(
     state,
     event,

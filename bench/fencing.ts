@@ -120,7 +120,7 @@ function rows(f: FencingFigures): Row[] {
         'SessionLost{suspicion-timeout}',
         worst((n) => n.sessionLostMs),
       ),
-      note: `the cut is SIGSTOP of every ZooKeeper server; each client judged its connection dead (SessionSuspended) ${suspended === null ? 'at an unobserved time' : `${ms(suspended)} after the cut`}, then its suspicion timer (${f.suspicionFraction} × timeout) ran`,
+      note: `the cut is SIGSTOP of every ZooKeeper server; each client judged its connection dead (SessionSuspended) ${suspended === null ? 'at an unobserved time' : `${ms(suspended)} after the cut`}, its suspicion deadline ran ${f.suspicionFraction} × timeout from the last reply it had heard`,
     },
     row(
       'handlers aborted (TeardownStepStarted{runner})',
@@ -132,7 +132,7 @@ function rows(f: FencingFigures): Row[] {
         'runner step ended',
         worst((n) => n.runnerStepEndedMs),
       ),
-      note: `as ${outcomes}: the aborted handlers' reports cannot reach the paused ensemble`,
+      note: `as ${outcomes}: after a lost session the step waits for the aborted handlers to return, not for their reports (the paused ensemble cannot take them)`,
     },
   ];
 }

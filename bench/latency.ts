@@ -32,6 +32,11 @@ export interface LatencyFigures {
   readonly offeredPerSecond: number;
   readonly started: LatencySummary;
   readonly succeeded: LatencySummary;
+  /**
+   * Where submit → started goes (taskd only), from the events' own meta.at: submit → the node's
+   * TaskSubmitted (request in), → the leader's TaskAssigned, → the runner's TaskStarted.
+   */
+  readonly stages?: Readonly<Record<'submitted' | 'assigned' | 'started', LatencySummary>>;
 }
 
 /** taskd: 3 nodes on the zookeeper log. */
@@ -81,15 +86,32 @@ export async function taskdLatency(
       }
       return at;
     };
-    return figures(
-      'taskd 3 nodes, zookeeper log',
-      rejected,
-      sent,
-      elapsedMs,
-      submittedAt,
-      firstAt('TaskStarted'),
-      firstAt('TaskSucceeded'),
-    );
+    const appended = firstAt('TaskSubmitted');
+    const assigned = firstAt('TaskAssigned');
+    const started = firstAt('TaskStarted');
+    const stage = (from: ReadonlyMap<string, number>, to: ReadonlyMap<string, number>) =>
+      summarize(
+        [...submittedAt.keys()].flatMap((id) => {
+          const [a, b] = [from.get(id), to.get(id)];
+          return a === undefined || b === undefined ? [] : [b - a];
+        }),
+      );
+    return {
+      ...figures(
+        'taskd 3 nodes, zookeeper log',
+        rejected,
+        sent,
+        elapsedMs,
+        submittedAt,
+        started,
+        firstAt('TaskSucceeded'),
+      ),
+      stages: {
+        submitted: stage(submittedAt, appended),
+        assigned: stage(appended, assigned),
+        started: stage(assigned, started),
+      },
+    };
   } finally {
     await cleanup.run();
   }
@@ -153,6 +175,14 @@ function figures(
   };
 }
 
+/** "; stages (p50 / p99): submit → appended …" */
+function stagesNote(f: LatencyFigures): string {
+  if (f.stages === undefined) return '';
+  const s = (summary: LatencySummary) => `${summary.p50.toFixed(0)} / ${summary.p99.toFixed(0)} ms`;
+  const { submitted, assigned, started } = f.stages;
+  return `; stages p50 / p99: request → TaskSubmitted ${s(submitted)}, → TaskAssigned ${s(assigned)}, → TaskStarted ${s(started)}`;
+}
+
 /** "12× POST /v1/tasks: 503 …, 40× The operation was aborted due to timeout" */
 function refusals(f: LatencyFigures): string {
   const all = Object.entries(f.rejected).sort((a, b) => b[1] - a[1]);
@@ -181,7 +211,7 @@ export async function measureLatency(
       ratio: taskd.started.p99 / bullmq.started.p99,
       aim: 'p99 < 50 ms',
       met: taskd.started.p99 < 50 && taskd.started.count === taskd.sent,
-      note: `${load}; ratio of p99s; percentiles cover the tasks that got through${lost(taskd)}`,
+      note: `${load}; ratio of p99s; percentiles cover the tasks that got through${lost(taskd)}${stagesNote(taskd)}`,
     },
     {
       measure: `latency submit → succeeded at ${options.rate}/s`,

@@ -1,112 +1,62 @@
 /**
- * Replay throughput and memory: generates three nodes' journals of 100k and 1M events in a temp
- * directory, replays each with the whole timeline streamed (text and JSON) into a sink that only
- * counts bytes, and prints events/s and the peak RSS seen during the replay.
+ * Replay throughput and memory, for journals of 100k and 1M events (three nodes' journals, see
+ * replay-journals.ts, in a temp directory):
+ * - fold: every event read, checksummed, parsed, validated, folded by the domain's `evolve`, seen
+ *   by every detector, the end sections rendered; no timeline (`taskd replay --no-timeline`).
+ *   Its events/s is "events folded per second".
+ * - json, text: the same plus the whole timeline narrated and streamed, into a sink that counts
+ *   bytes and throws them away (the output of a 1M-event JSON timeline is ~400 MiB).
+ * Each measurement runs in a child process of its own, so its peak RSS (the kernel's maxrss) is its
+ * own, and is repeated (--repeat, default 3: the machine may be shared) to report the median. Both
+ * times are reported: the replay itself (events/s is computed from it) and the whole child process,
+ * start-up and module loading included.
  *
- *   npx tsx bench/replay.ts [--sizes 100000,1000000] [--max-seconds 600]
+ *   npx tsx bench/replay.ts [--sizes 100000,1000000] [--modes fold,json,text] [--repeat 3] [--max-seconds 600]
  *
- * The journals are realistic but cheap to write: health checks, member views with changing load,
- * a leader change and a suspended-then-reconnected session now and then, all folding cleanly.
- * Lines are written with the journal's own checksummed encoding. Bounded in time: past
- * --max-seconds the run stops and says so. Writes bench/results/replay.json; removes its files.
+ * Bounded in time: past --max-seconds the run stops and says so. Writes bench/results/replay.json;
+ * removes its files.
  */
-import { once } from 'node:events';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DomainEvent } from '../src/domain/event.ts';
-import { encodeChecksummedLine } from '../src/infra/log/file/checksummed-line.ts';
 import { runReplay } from '../src/replay/index.ts';
+import { writeJournals } from './replay-journals.ts';
 
-const NODES = ['bench-1', 'bench-2', 'bench-3'] as const;
-const START = Date.UTC(2024, 0, 1);
-const STEP_MS = 10;
+const MODES = ['fold', 'json', 'text'] as const;
+type Mode = (typeof MODES)[number];
+
+/** What one child measured. */
+interface Measurement {
+  readonly replaySeconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssMiB: number;
+  readonly outputMiB: number;
+}
 
 interface Row {
   readonly events: number;
-  readonly format: string;
+  /** fold (no timeline), json or text (timeline streamed). */
+  readonly format: Mode;
+  readonly repeats: number;
   readonly generateSeconds: number;
+  /** Medians over the repeats. */
   readonly replaySeconds: number;
   readonly eventsPerSecond: number;
+  readonly cpuSeconds: number;
+  readonly commandSeconds: number;
+  /** The largest of the repeats. */
   readonly peakRssMiB: number;
   readonly outputMiB: number;
+  /** Every repeat's events/s, in the order measured. */
+  readonly eachEventsPerSecond: readonly number[];
 }
 
 const argument = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);
   return at === -1 ? fallback : (process.argv[at + 1] ?? fallback);
 };
-const sizes = argument('--sizes', '100000,1000000').split(',').map(Number);
-const maxSeconds = Number(argument('--max-seconds', '600'));
-
-/** One node's events, `count` of them, in journal order. */
-function* nodeEvents(node: string, count: number, offset: number): Generator<DomainEvent> {
-  let incarnation = 0;
-  let at = START + offset;
-  let emitted = 0;
-  const event = (type: string, data: unknown): DomainEvent => {
-    at += STEP_MS;
-    emitted += 1;
-    return { type, version: 1, data, meta: { node, incarnation, at } };
-  };
-  yield event('ProcessStarted', { pid: 4242, version: 'bench' });
-  incarnation = 1;
-  yield event('ServicesStarted', { incarnation });
-  yield event('SessionConnecting', { connectString: 'zk1:2181,zk2:2181,zk3:2181' });
-  yield event('SessionConnected', { sessionId: `0x${node}`, negotiatedTimeoutMs: 6_000, server: 'zk1:2181' });
-  yield event('ElectionJoinRequested', { from: 'outside' });
-  yield event('ElectionJoined', { sequence: NODES.indexOf(node as (typeof NODES)[number]) + 1 });
-  let epoch = 0;
-  for (let round = 0; emitted < count; round++) {
-    if (round % 50 === 0) {
-      epoch += 1;
-      yield event('LeaderObserved', { leader: NODES[epoch % NODES.length], epoch });
-    }
-    if (round % 200 === 199) {
-      yield event('SessionSuspended', { suspicionMs: 3_600, deadline: at + 3_600 });
-      yield event('SessionConnected', {
-        sessionId: `0x${node}`,
-        negotiatedTimeoutMs: 6_000,
-        server: 'zk2:2181',
-      });
-      // A reconnect clears the session's watches' views until they fire again.
-    }
-    const members = NODES.map((member, i) => ({
-      node: member,
-      incarnation: 1,
-      address: `${member}:7070`,
-      priority: i,
-      health: 'healthy',
-      draining: false,
-      capacity: 4,
-      load: (round + i) % 5,
-    }));
-    yield event('MembersObserved', { members });
-    for (let i = 0; i < 8 && emitted < count; i++) {
-      yield event('HealthChecked', { probe: 'secondary-network', ok: true, detail: 'peers reachable' });
-    }
-  }
-}
-
-async function writeJournals(dir: string, total: number): Promise<void> {
-  const perNode = Math.ceil(total / NODES.length);
-  for (const [i, node] of NODES.entries()) {
-    const out = createWriteStream(join(dir, `journal-${node}.jsonl`));
-    let seq = 0;
-    let chunk: Buffer[] = [];
-    for (const event of nodeEvents(node, perNode, i * 3)) {
-      seq += 1;
-      chunk.push(encodeChecksummedLine({ seq, ...event }));
-      if (chunk.length >= 4_096) {
-        if (!out.write(Buffer.concat(chunk))) await once(out, 'drain');
-        chunk = [];
-      }
-    }
-    out.end(Buffer.concat(chunk));
-    await once(out, 'finish');
-  }
-}
 
 /** A stdout that counts bytes and throws them away. */
 function countingSink(): { stream: { write(chunk: string): boolean; once(): void }; bytes: () => number } {
@@ -123,69 +73,118 @@ function countingSink(): { stream: { write(chunk: string): boolean; once(): void
   };
 }
 
-async function measure(
-  dir: string,
-  events: number,
-  format: 'text' | 'json',
-  generateSeconds: number,
-): Promise<Row> {
-  global.gc?.();
+/** The child's side: one replay of `dir` in `mode`, its figures printed as one JSON line. */
+async function measureHere(dir: string, mode: Mode): Promise<void> {
   const sink = countingSink();
-  let peak = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 25);
-  const started = performance.now();
   const stderr = { write: (chunk: string) => process.stderr.write(chunk), once() {}, isTTY: false };
+  const cpu = process.cpuUsage();
+  const started = performance.now();
   const code = await runReplay(
-    { inputs: [dir], format, progress: false },
+    { inputs: [dir], format: mode === 'text' ? 'text' : 'json', timeline: mode !== 'fold', progress: false },
     { stdout: sink.stream, stderr, env: {} },
   );
-  const seconds = (performance.now() - started) / 1_000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
+  const replaySeconds = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
   if (code !== 0) throw new Error(`replay exited ${code}`);
-  return {
-    events,
-    format,
-    generateSeconds: round(generateSeconds),
-    replaySeconds: round(seconds),
-    eventsPerSecond: Math.round(events / seconds),
-    peakRssMiB: round(peak / 2 ** 20),
-    outputMiB: round(sink.bytes() / 2 ** 20),
+  const measurement: Measurement = {
+    replaySeconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    outputMiB: sink.bytes() / 2 ** 20,
   };
+  process.stdout.write(`${JSON.stringify(measurement)}\n`);
+}
+
+/** Runs one measurement in a child process; resolves with it and the child's whole wall time. */
+function measureInChild(dir: string, mode: Mode): Promise<Measurement & { commandSeconds: number }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--measure', dir, mode],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const commandSeconds = (performance.now() - started) / 1_000;
+      if (code !== 0) reject(new Error(`measuring ${mode} exited ${code}`));
+      else resolve({ ...(JSON.parse(out.trim()) as Measurement), commandSeconds });
+    });
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+function hundredths(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+async function measureSize(size: number, modes: readonly Mode[], repeats: number): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'taskd-bench-replay-'));
+  try {
+    const started = performance.now();
+    await writeJournals(dir, size);
+    const generateSeconds = (performance.now() - started) / 1_000;
+    const rows: Row[] = [];
+    for (const mode of modes) {
+      const runs = [];
+      for (let i = 0; i < repeats; i++) runs.push(await measureInChild(dir, mode));
+      const rates = runs.map((run) => Math.round(size / run.replaySeconds));
+      const row: Row = {
+        events: size,
+        format: mode,
+        repeats,
+        generateSeconds: round(generateSeconds),
+        replaySeconds: hundredths(median(runs.map((run) => run.replaySeconds))),
+        eventsPerSecond: Math.round(median(rates)),
+        cpuSeconds: hundredths(median(runs.map((run) => run.cpuSeconds))),
+        commandSeconds: round(median(runs.map((run) => run.commandSeconds))),
+        peakRssMiB: round(Math.max(...runs.map((run) => run.peakRssMiB))),
+        outputMiB: round(median(runs.map((run) => run.outputMiB))),
+        eachEventsPerSecond: rates,
+      };
+      rows.push(row);
+      console.log(
+        `${String(size).padStart(9)} events  ${mode.padEnd(4)}  ${String(row.eventsPerSecond).padStart(9)} events/s ` +
+          `(replay ${row.replaySeconds.toFixed(2)} s, cpu ${row.cpuSeconds.toFixed(2)} s; whole command ${row.commandSeconds.toFixed(1)} s)  ` +
+          `peak RSS ${row.peakRssMiB.toFixed(1).padStart(6)} MiB  output ${row.outputMiB.toFixed(1)} MiB  ` +
+          `[each: ${rates.join(', ')}]`,
+      );
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  const sizes = argument('--sizes', '100000,1000000').split(',').map(Number);
+  const modes = argument('--modes', MODES.join(','))
+    .split(',')
+    .filter((mode): mode is Mode => (MODES as readonly string[]).includes(mode));
+  const repeats = Math.max(1, Number(argument('--repeat', '3')));
+  const maxSeconds = Number(argument('--max-seconds', '600'));
   const watchdog = setTimeout(() => {
     console.error(`bench/replay.ts: stopped after ${maxSeconds} s (--max-seconds)`);
     process.exit(3);
   }, maxSeconds * 1_000);
   watchdog.unref();
   const rows: Row[] = [];
-  for (const size of sizes) {
-    const dir = mkdtempSync(join(tmpdir(), 'taskd-bench-replay-'));
-    try {
-      const started = performance.now();
-      await writeJournals(dir, size);
-      const generated = (performance.now() - started) / 1_000;
-      for (const format of ['json', 'text'] as const) {
-        const row = await measure(dir, size, format, generated);
-        rows.push(row);
-        console.log(
-          `${String(size).padStart(9)} events  ${format.padEnd(4)}  replay ${row.replaySeconds.toFixed(1).padStart(6)} s  ` +
-            `${String(row.eventsPerSecond).padStart(7)} events/s  peak RSS ${row.peakRssMiB.toFixed(1).padStart(6)} MiB  ` +
-            `output ${row.outputMiB.toFixed(1)} MiB  (generated in ${row.generateSeconds} s)`,
-        );
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  for (const size of sizes) rows.push(...(await measureSize(size, modes, repeats)));
   const results = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(results, { recursive: true });
   writeFileSync(
@@ -195,4 +194,6 @@ async function main(): Promise<void> {
   clearTimeout(watchdog);
 }
 
-await main();
+const measuring = process.argv.indexOf('--measure');
+if (measuring === -1) await main();
+else await measureHere(process.argv[measuring + 1] ?? '', (process.argv[measuring + 2] ?? 'fold') as Mode);

@@ -34,7 +34,7 @@ export interface BenchCluster {
 
 let clusters = 0;
 
-/** Starts `size` nodes of a fresh cluster; resolves once one leads and every node is a member. */
+/** Starts `size` nodes of a fresh cluster; resolves once one leads and every node is a ready member. */
 export async function startCluster(cleanup: Cleanup, options: ClusterOptions): Promise<BenchCluster> {
   clusters += 1;
   const name = `bench${clusters}${Math.random().toString(36).slice(2, 7)}`;
@@ -60,9 +60,17 @@ export async function startCluster(cleanup: Cleanup, options: ClusterOptions): P
     async () => {
       if (nodes.some((node) => !node.running)) throw new Error(`a node of ${name} exited while starting`);
       const view = await clusterView(nodes[0]!);
-      return view?.members.length === options.size && (await leaderOf(nodes)) !== undefined;
+      if (view?.members.length !== options.size || (await leaderOf(nodes)) === undefined) return false;
+      // Every node takes submissions: each must have its task log open and caught up, or the first
+      // batches sent to it are refused and a run never ends.
+      const ready = await Promise.all(nodes.map((node) => node.get<{ ready: boolean }>('/readyz')));
+      return ready.every((r) => r?.ready === true);
     },
-    { timeoutMs: 60_000, intervalMs: 200, what: `${options.size} members and a leader in ${name}` },
+    {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: `${options.size} ready members and a leader in ${name}`,
+    },
   );
   return { name, zk: options.zk, backend: options.logBackend ?? 'zookeeper', nodes };
 }

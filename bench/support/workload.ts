@@ -14,7 +14,7 @@ export interface ThroughputOptions {
   readonly capacity: number;
   /** A run not done by then is reported with what finished. */
   readonly deadlineMs: number;
-  /** How often completion is polled: GET /v1/cluster costs a node a scan of every task, Redis counts do not. */
+  /** How often completion is polled (the figure comes from the task log's timestamps, not from the poll). */
   readonly taskdPollMs: number;
   readonly pollMs: number;
 }

@@ -39,15 +39,19 @@ export class ClockSkew {
   private readonly spreads = new Samples();
   private maxSpread: number | null = null;
   private observations = 0;
+  private readonly membersKeys = new WeakMap<object, string>();
+  /** `first` of the oldest open sighting: until it is out of the window, nothing expires. */
+  private oldestFirst = 0;
 
   observe(step: ReplayStep): void {
     if (step.kind !== 'node' || !step.valid) return;
     this.expire(step.at);
-    const key = changeKey(step);
+    const key = this.changeKey(step);
     if (key === undefined) return;
     let sighting = this.open.get(key);
     if (sighting === undefined) {
       sighting = { first: step.at, seen: new Map() };
+      if (this.open.size === 0) this.oldestFirst = step.at;
       this.open.set(key, sighting);
     }
     if (!sighting.seen.has(step.node)) sighting.seen.set(step.node, step.at);
@@ -68,9 +72,33 @@ export class ClockSkew {
     };
   }
 
+  /** What `step` shows of a shared change, as a key; undefined when it shows none. */
+  private changeKey(step: NodeStep): string | undefined {
+    const { event } = step;
+    if (event.type === 'LeaderObserved')
+      return `leader ${event.data.leader ?? '-'} ${event.data.epoch ?? '-'}`;
+    if (event.type !== 'MembersObserved') return undefined;
+    // Journals repeat member views, and repeated ones are one shared (frozen) object when read:
+    // worth remembering rather than sorting again.
+    const { members } = event.data;
+    let key = this.membersKeys.get(members);
+    if (key === undefined) {
+      key = `members ${members
+        .map((member) => `${member.node}#${member.incarnation}`)
+        .sort()
+        .join(' ')}`;
+      this.membersKeys.set(members, key);
+    }
+    return key;
+  }
+
   private expire(now: number): void {
+    if (this.open.size === 0 || now - this.oldestFirst <= SIGHTING_WINDOW_MS) return;
     for (const [key, sighting] of this.open) {
-      if (now - sighting.first <= SIGHTING_WINDOW_MS) break; // insertion order is time order
+      if (now - sighting.first <= SIGHTING_WINDOW_MS) {
+        this.oldestFirst = sighting.first; // insertion order is time order
+        return;
+      }
       this.open.delete(key);
       this.settle(sighting);
     }
@@ -93,16 +121,6 @@ export class ClockSkew {
       samples.add(at - middle);
     }
   }
-}
-
-function changeKey(step: NodeStep): string | undefined {
-  const { event } = step;
-  if (event.type === 'LeaderObserved') return `leader ${event.data.leader ?? '-'} ${event.data.epoch ?? '-'}`;
-  if (event.type === 'MembersObserved') {
-    const members = event.data.members.map((member) => `${member.node}#${member.incarnation}`).sort();
-    return `members ${members.join(' ')}`;
-  }
-  return undefined;
 }
 
 /** A bounded sample: the first MAX_SAMPLES, then every value replaces one in turn. */

@@ -52,43 +52,53 @@ export async function replayPass(options: PassOptions): Promise<PassResult> {
   const stateAt = options.at === undefined ? undefined : new StateAt(options.at);
   const stats = new PassStats(inputs);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  // The first item is read before anything is written: an input that cannot be opened (a task
+  // The first batch is read before anything is written: an input that cannot be opened (a task
   // log out of reach) fails the replay with nothing half printed.
-  const items = inputs.items();
-  const first = await items.next();
-  await renderer.begin({
-    sources: inputs.sources,
-    nodes: inputs.chains.flatMap((chain) => (chain.node === undefined ? [] : [chain.node])),
-  });
-  for await (const item of prepend(first, items)) {
-    if (item.kind === 'skipped') {
-      const record = stats.skipped(item.input, item.anomaly);
-      const wait = renderer.skipped(record);
-      if (wait !== undefined) await wait;
-      continue;
+  const batches = inputs.batches();
+  try {
+    let next = await batches.next();
+    await renderer.begin({
+      sources: inputs.sources,
+      nodes: inputs.chains.flatMap((chain) => (chain.node === undefined ? [] : [chain.node])),
+    });
+    // Within a batch nothing waits unless the output has to drain: an await per event would cost
+    // more than folding it.
+    for (; next.done !== true; next = await batches.next()) {
+      for (const item of next.value) {
+        if (item.kind === 'skipped') {
+          const record = stats.skipped(item.input, item.anomaly);
+          const wait = renderer.skipped(record);
+          if (wait !== undefined) await wait;
+          continue;
+        }
+        progress.tick(item.location);
+        const step: ReplayStep =
+          item.kind === 'journal-entry'
+            ? nodes.apply(item.chain, item.event, item.location)
+            : tasks.apply(item.event, item.location);
+        stats.counted(
+          step,
+          item.kind === 'journal-entry'
+            ? (inputs.chains[item.chain]?.input ?? 0)
+            : (inputs.taskLog?.input ?? 0),
+        );
+        detectors.observe(step);
+        skew.observe(step);
+        stateAt?.observe(step);
+        let entry: TimelineEntry | undefined;
+        if (options.timeline && filter.accepts(step)) {
+          if (stats.timelineEntries < limit) {
+            entry = narrator.entry(step);
+            stats.timelineEntries += 1;
+          } else stats.timelineCapped = true;
+        }
+        narrator.remember(step);
+        const wait = renderer.step(step, entry);
+        if (wait !== undefined) await wait;
+      }
     }
-    progress.tick(item.location);
-    const step: ReplayStep =
-      item.kind === 'journal-entry'
-        ? nodes.apply(item.chain, item.event, item.location)
-        : tasks.apply(item.event, item.location);
-    stats.counted(
-      step,
-      item.kind === 'journal-entry' ? (inputs.chains[item.chain]?.input ?? 0) : (inputs.taskLog?.input ?? 0),
-    );
-    detectors.observe(step);
-    skew.observe(step);
-    stateAt?.observe(step);
-    let entry: TimelineEntry | undefined;
-    if (options.timeline && filter.accepts(step)) {
-      if (stats.timelineEntries < limit) {
-        entry = narrator.entry(step);
-        stats.timelineEntries += 1;
-      } else stats.timelineCapped = true;
-    }
-    narrator.remember(step);
-    const wait = renderer.step(step, entry);
-    if (wait !== undefined) await wait;
+  } finally {
+    await batches.return(undefined);
   }
   progress.done();
   const end: ReplayEnd = {
@@ -110,11 +120,4 @@ export async function replayPass(options: PassOptions): Promise<PassResult> {
   });
   await renderer.end(tail);
   return { tail };
-}
-
-/** `first` (unless the sequence had already ended) followed by the rest of `rest`. */
-async function* prepend<T>(first: IteratorResult<T>, rest: AsyncGenerator<T>): AsyncGenerator<T> {
-  if (first.done === true) return;
-  yield first.value;
-  yield* rest;
 }

@@ -6,7 +6,6 @@
  */
 import { defer, EMPTY, firstValueFrom, interval, merge, type Observable, type SchedulerLike } from 'rxjs';
 import {
-  auditTime,
   distinctUntilChanged,
   exhaustMap,
   filter,
@@ -23,8 +22,10 @@ import {
   decideMembersChanged,
   decideTakeover,
   decideTick,
+  evolve,
   type LeaderContext,
   type TaskEvent,
+  type TasksState,
 } from '../domain/task/index.ts';
 import { ErrorCodes, hasCode } from '../errors.ts';
 import { type EventLog, isExpectedRevisionConflict } from '../infra/log/port.ts';
@@ -81,15 +82,39 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
   });
   let fenced = false;
 
-  /** Appends to the dispatch stream at the revision the fold knows, then waits to fold it back. */
-  const append = async (events: readonly TaskEvent[]): Promise<void> => {
+  // This term's appends that the fold has not read back yet. A step decides on the fold plus these
+  // (they are in the log already: journaled, then folded here for the decision only), so it need not
+  // wait for its own append to come back through the log before the next step; the fold stays the
+  // log's alone. The next append expects the revision of this term's last one: if anyone else has
+  // appended to dispatch since, it fails on the fence as before.
+  let unfolded: { readonly position: number; readonly events: readonly TaskEvent[] }[] = [];
+  let lastRevision: number | undefined;
+  const decisionState = (): TasksState => {
+    const folded = view.position();
+    unfolded = unfolded.filter((appended) => appended.position > folded);
+    let state = view.current();
+    for (const appended of unfolded) for (const event of appended.events) state = evolve(state, event);
+    return state;
+  };
+
+  /** Appends to the dispatch stream at the revision this term last wrote (or the fold knows). */
+  const append = async (events: readonly TaskEvent[], waitForFold = false): Promise<void> => {
     if (events.length === 0 || fenced) return;
     const started = performance.now();
     try {
-      const result = await deps.log.append(DISPATCH_STREAM, events, view.revision(DISPATCH_STREAM));
+      // After a failed append, the revision comes from the fold again: once it has read this term's
+      // earlier appends back, so that it counts them.
+      const last = unfolded[unfolded.length - 1];
+      if (lastRevision === undefined && last !== undefined) await view.reached(last.position);
+      const expected = lastRevision ?? view.revision(DISPATCH_STREAM);
+      const result = await deps.log.append(DISPATCH_STREAM, events, expected);
       deps.onAppend?.(events.length, (performance.now() - started) / 1000);
-      await view.reached(result.position);
+      lastRevision = result.nextExpectedRevision;
+      unfolded.push({ position: result.position, events });
+      if (waitForFold) await view.reached(result.position);
     } catch (error) {
+      // The outcome of a failed append may be unknown: the next one takes its revision from the fold.
+      lastRevision = undefined;
       if (!isExpectedRevisionConflict(error)) throw error;
       // Someone else appended to dispatch: a newer leader exists. Stop now, write nothing more.
       fenced = true;
@@ -118,7 +143,8 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
       return;
     }
     const members = store.current().members;
-    await append(decideTakeover({ ...context(), members, jitter: deps.random() }, view.current()));
+    // The fence must be folded before this term decides anything (see step): wait for it.
+    await append(decideTakeover({ ...context(), members, jitter: deps.random() }, view.current()), true);
   };
 
   // Reconcile and tick each read every task: they run when their inputs changed (which runners are
@@ -137,9 +163,10 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     const tickDue = now - tickedAt >= deps.tickMs;
     const runners = runnersOf(members);
     if (tickDue || runners !== reconciled) {
+      const state = decisionState();
       await append([
-        ...decideMembersChanged({ ...context(), members, jitter: deps.random() }, view.current()),
-        ...(tickDue ? decideTick({ ...context(), jitter: deps.random() }, view.current()) : []),
+        ...decideMembersChanged({ ...context(), members, jitter: deps.random() }, state),
+        ...(tickDue ? decideTick({ ...context(), jitter: deps.random() }, state) : []),
       ]);
       // Only once appended: a passing failure leaves both due for the next step.
       reconciled = runners;
@@ -147,15 +174,16 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     }
     const assigned = decideAssignments(
       { ...context(), members, maxAssignments: deps.maxAssignments },
-      view.current(),
+      decisionState(),
     );
     await append(assigned);
     if (!fenced && assigned.length > 0) deps.onAssigned?.(assigned.length);
   };
 
-  // Every fold event is a trigger. A step decides on the whole state, so triggers that arrive
-  // together (one turn of the event loop) make one step, and triggers that arrive during a step make
-  // one more step right after it: none is lost, and there is never more than one step in flight.
+  // Every batch the fold announces is a trigger (task-view.ts announces a batch once), and so are a
+  // new member view and the tick. A step decides on the whole state, so triggers that arrive during a
+  // step make one more step right after it: none is lost, there is never more than one step in
+  // flight, and an idle dispatcher reacts at once, not a timer later.
   let dirty = false;
   const steps = async (): Promise<void> => {
     while (dirty && !fenced) {
@@ -174,7 +202,6 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     tap(() => {
       dirty = true;
     }),
-    auditTime(0, scheduler),
   );
   return defer(() => tolerant(takeover)).pipe(
     switchMap(() => triggers),

@@ -147,7 +147,9 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
     runnerView$: runnerView.asObservable(),
     stopRunner: async () => {
       stopped = true;
-      await runner?.stop('shutdown');
+      // Without a live session the reports cannot be written: stop once the handlers have returned.
+      const session = store.current().session.status;
+      await runner?.stop('shutdown', session === 'lost' || session === 'closed' ? 'handlers' : 'reports');
     },
     stopVip: async () => {
       await vip?.stop();

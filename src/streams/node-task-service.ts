@@ -11,12 +11,13 @@ import {
   decideSubmission,
   getTask,
   initialState as initialTasksState,
-  isActive,
+  isFinished,
   listTasks,
   SUBMISSIONS_STREAM,
   type SubmitTask,
   type Task,
-  tasksWhere,
+  type TaskEvent,
+  tableValues,
   validateSubmission,
 } from '../domain/task/index.ts';
 import { ErrorCodes, TaskdError } from '../errors.ts';
@@ -24,6 +25,7 @@ import { execRefusal } from '../infra/handlers/exec.ts';
 import type { EventLog } from '../infra/log/port.ts';
 import type { ZooKeeperSession } from '../infra/zookeeper/index.ts';
 import type { ClusterPaths } from './cluster-paths.ts';
+import { type GroupCommit, groupCommit } from './group-commit.ts';
 import type { NodeStore } from './node-store.ts';
 import {
   type CancelOutcome,
@@ -94,6 +96,18 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
     return { node: state.config.node, incarnation: state.incarnation };
   };
 
+  // One group commit per log (a new incarnation opens a new one): submissions made together, or
+  // while an append is in flight, share one append instead of racing each other on the stream head.
+  const groups = new WeakMap<EventLog, GroupCommit<TaskEvent>>();
+  const submissionsOf = (log: EventLog): GroupCommit<TaskEvent> => {
+    let group = groups.get(log);
+    if (group === undefined) {
+      group = groupCommit<TaskEvent>((events) => log.append(SUBMISSIONS_STREAM, events, 'any'));
+      groups.set(log, group);
+    }
+    return group;
+  };
+
   const submitAll = async (commands: readonly SubmitTask[]): Promise<SubmitOutcome[]> => {
     const { log, view: fold } = live();
     const decisions = commands.map((command) =>
@@ -101,7 +115,7 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
     );
     const events = decisions.flatMap((d) => d.events);
     if (events.length > 0) {
-      const result = await log.append(SUBMISSIONS_STREAM, events, 'any');
+      const result = await submissionsOf(log).add(events);
       await visible(fold, result.position);
     }
     return decisions.map((decision) => {
@@ -147,16 +161,22 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
         const result = await log.append(SUBMISSIONS_STREAM, decision.events, 'any');
         await visible(fold, result.position);
       }
-      return { kind: 'requested', task: getTask(fold.current(), decision.taskId) as Task };
+      // This node's fold may have lagged behind the log: the task may have ended before the request
+      // was written. Folded up to the request, the log says which came first.
+      const task = getTask(fold.current(), decision.taskId) as Task;
+      if (isFinished(task) && task.status !== 'cancelled') return { kind: 'already-finished', task };
+      return { kind: 'requested', task };
     },
     cluster: (): ClusterView => {
       const state = deps.store.current();
       const status = clusterStatus(state);
       const tasks = view()?.current();
-      const running = (node: string) =>
-        tasks === undefined
-          ? 0
-          : tasksWhere(tasks, (t): t is Task => isActive(t) && t.assignment.node === node).length;
+      const running = (node: string) => {
+        let count = 0;
+        if (tasks !== undefined)
+          for (const task of tableValues(tasks.indexes.active)) if (task.assignment.node === node) count += 1;
+        return count;
+      };
       return {
         node: status.node,
         leader: status.leader,

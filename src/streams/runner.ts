@@ -7,10 +7,11 @@
  * an append is in flight, go out together as the next append to `runner-<node>`, in the order they
  * were made (so a task's TaskStarted always precedes its end). One append is in flight at a time.
  * A handler starts without waiting for its TaskStarted to be written: a quick task's start and end
- * then share one append. The fold is followed once per turn of the event loop, not once per event.
+ * then share one append (group-commit.ts). The fold is followed once per batch of events it
+ * announces, not once per event.
  */
 import { BehaviorSubject, combineLatest, type Observable, type SchedulerLike } from 'rxjs';
-import { auditTime, distinctUntilChanged, ignoreElements, map, tap, throttleTime } from 'rxjs/operators';
+import { distinctUntilChanged, ignoreElements, map, tap, throttleTime } from 'rxjs/operators';
 import {
   type AttemptRef,
   assignmentsFor,
@@ -25,6 +26,7 @@ import type { TaskHandler } from '../infra/handlers/handler.ts';
 import { TaskFailure } from '../infra/handlers/handler.ts';
 import type { HandlerRegistry } from '../infra/handlers/registry.ts';
 import type { EventLog } from '../infra/log/port.ts';
+import { groupCommit } from './group-commit.ts';
 import type { TaskView } from './task-view.ts';
 
 /** Shortest time between two load reports in the member znode. */
@@ -45,8 +47,18 @@ export interface RunnerDeps {
 interface Running {
   readonly assignment: RunnerAssignment;
   readonly controller: AbortController;
+  /** Settles when the handler has returned or thrown (its report may still be on its way). */
+  readonly handlerEnded: Promise<void>;
+  /** Settles when the attempt's reports have been appended (or failed). */
   readonly done: Promise<void>;
 }
+
+/**
+ * How `stop` ends: 'reports' waits until the aborted handlers' reports are appended (an orderly
+ * shutdown); 'handlers' waits only until the handlers have returned — after a lost session the
+ * reports cannot reach the store, and the new leader requeues those attempts anyway.
+ */
+export type StopWaitsFor = 'reports' | 'handlers';
 
 export interface Runner {
   /** Follows the fold: starts new assignments, aborts what must stop. Emits nothing. */
@@ -54,8 +66,8 @@ export interface Runner {
   /** Load and draining, for this node's member znode. */
   readonly view$: Observable<{ readonly draining: boolean; readonly load: number }>;
   setDraining(draining: boolean): void;
-  /** Stops taking work, aborts every running handler, waits for their reports. Idempotent. */
-  stop(reason: string): Promise<void>;
+  /** Stops taking work, aborts every running handler, waits for what `waitFor` names. Idempotent. */
+  stop(reason: string, waitFor?: StopWaitsFor): Promise<void>;
 }
 
 /** A runner for one incarnation of `node`. */
@@ -69,25 +81,31 @@ export function createRunner(deps: RunnerDeps): Runner {
   const draining = new BehaviorSubject(false);
   let stopped = false;
 
-  const reports = reportBatches(log, runnerStream(node), (error, event) =>
-    // The attempt stays assigned in the log: the leader requeues it when this node is gone.
-    deps.onError?.(error, event.data.taskId),
-  );
-  const report = (assignment: RunnerAssignment, outcome: RunnerOutcome): Promise<void> =>
-    reports.add(decideReport(assignment, outcome, scheduler.now()));
+  const stream = runnerStream(node);
+  const reports = groupCommit<RunnerEvent>((events) => log.append(stream, events, 'any'));
+  const report = (assignment: RunnerAssignment, outcome: RunnerOutcome): Promise<void> => {
+    const event = decideReport(assignment, outcome, scheduler.now());
+    return reports.add([event]).then(
+      () => undefined,
+      // The attempt stays assigned in the log: the leader requeues it when this node is gone.
+      (error: unknown) => deps.onError?.(error, event.data.taskId),
+    );
+  };
 
   const execute = async (
     assignment: RunnerAssignment,
     handler: TaskHandler | undefined,
     signal: AbortSignal,
+    handlerEnded: () => void,
   ): Promise<void> => {
     // The handler does not wait for its TaskStarted to be written: the report is queued first, so it
     // precedes any later report of this attempt, and a quick task's start and end share one append.
     const started =
       assignment.status === 'assigned' ? report(assignment, { kind: 'started' }) : Promise.resolve();
     try {
-      await runToEnd(assignment, handler, signal);
+      await runToEnd(assignment, handler, signal, handlerEnded);
     } finally {
+      handlerEnded();
       await started;
     }
   };
@@ -97,8 +115,10 @@ export function createRunner(deps: RunnerDeps): Runner {
     assignment: RunnerAssignment,
     handler: TaskHandler | undefined,
     signal: AbortSignal,
+    handlerEnded: () => void,
   ): Promise<void> => {
     if (handler === undefined) {
+      handlerEnded();
       const message = `no handler for task type "${assignment.type}" on node ${node}`;
       return report(assignment, { kind: 'failed', error: { message, code: 'NO_HANDLER' }, retryable: false });
     }
@@ -115,12 +135,9 @@ export function createRunner(deps: RunnerDeps): Runner {
       });
     };
     try {
-      const result = await handler.run(assignment.payload, {
-        signal,
-        progress,
-        attempt: assignment.attempt,
-        taskId: assignment.taskId,
-      });
+      const context = { signal, progress, attempt: assignment.attempt, taskId: assignment.taskId };
+      // A module's run may return a plain value: Promise.resolve keeps `finally` safe.
+      const result = await Promise.resolve(handler.run(assignment.payload, context)).finally(handlerEnded);
       if (signal.aborted) return; // the dispatcher already ended this attempt (cancel, deadline, reassign)
       await report(assignment, { kind: 'succeeded', result: toJson(result) });
     } catch (error) {
@@ -143,12 +160,21 @@ export function createRunner(deps: RunnerDeps): Runner {
       );
       deadline.unref();
     }
-    const done = execute(assignment, handlers.get(assignment.type), controller.signal).finally(() => {
+    let markHandlerEnded = (): void => undefined;
+    const handlerEnded = new Promise<void>((resolve) => {
+      markHandlerEnded = resolve;
+    });
+    const done = execute(
+      assignment,
+      handlers.get(assignment.type),
+      controller.signal,
+      markHandlerEnded,
+    ).finally(() => {
       if (deadline) clearTimeout(deadline);
       running.delete(assignment.taskId);
       load.next(running.size);
     });
-    running.set(assignment.taskId, { assignment, controller, done });
+    running.set(assignment.taskId, { assignment, controller, handlerEnded, done });
     load.next(running.size);
   };
 
@@ -172,9 +198,9 @@ export function createRunner(deps: RunnerDeps): Runner {
   };
 
   return {
-    // Every fold event emits a state; following the latest once per turn costs the same and
-    // spares a scan of every task per event.
-    run$: view.state$.pipe(auditTime(0, scheduler), tap(follow), ignoreElements()),
+    // The fold announces each batch of events once (task-view.ts), and finding this node's work reads
+    // the active index, not every task: follow each announcement at once, without a timer's delay.
+    run$: view.state$.pipe(tap(follow), ignoreElements()),
     // Load goes into this node's member znode, and every node journals each change it sees: report
     // it at most every LOAD_REPORT_MS (the latest value always goes out). Scheduling never reads it.
     view$: combineLatest([
@@ -185,76 +211,12 @@ export function createRunner(deps: RunnerDeps): Runner {
       distinctUntilChanged((a, b) => a.draining === b.draining && a.load === b.load),
     ),
     setDraining: (value) => draining.next(value),
-    stop: async (reason) => {
+    stop: async (reason, waitFor = 'reports') => {
       stopped = true;
       const all = [...running.values()];
       for (const r of all) r.controller.abort(reason);
-      await Promise.allSettled(all.map((r) => r.done));
+      await Promise.allSettled(all.map((r) => (waitFor === 'reports' ? r.done : r.handlerEnded)));
     },
-  };
-}
-
-/** Events per append, and their bytes by the log's measure: well under every backend's batch limit. */
-const MAX_BATCH_EVENTS = 1_000;
-const MAX_BATCH_BYTES = 256 * 1024;
-
-interface QueuedReport {
-  readonly event: RunnerEvent;
-  readonly bytes: number;
-  readonly settle: () => void;
-}
-
-/**
- * Group commit of reports to one stream: `add` queues an event and resolves once the append that
- * carries it has settled (failures go to `onError`, per event). Appends run one at a time, in order.
- */
-function reportBatches(
-  log: EventLog,
-  stream: string,
-  onError: (error: unknown, event: RunnerEvent) => void,
-): { add(event: RunnerEvent): Promise<void> } {
-  let queue: QueuedReport[] = [];
-  let flushing = false;
-
-  const take = (): QueuedReport[] => {
-    let bytes = 0;
-    let count = 0;
-    while (count < queue.length && count < MAX_BATCH_EVENTS) {
-      bytes += (queue[count] as QueuedReport).bytes;
-      if (count > 0 && bytes > MAX_BATCH_BYTES) break;
-      count += 1;
-    }
-    const batch = queue.slice(0, count);
-    queue = queue.slice(count);
-    return batch;
-  };
-
-  const flush = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const batch = take();
-      try {
-        await log.append(
-          stream,
-          batch.map((r) => r.event),
-          'any',
-        );
-      } catch (error) {
-        for (const r of batch) onError(error, r.event);
-      }
-      for (const r of batch) r.settle();
-    }
-    flushing = false;
-  };
-
-  return {
-    add: (event) =>
-      new Promise<void>((settle) => {
-        queue.push({ event, bytes: Buffer.byteLength(JSON.stringify(event)), settle });
-        if (flushing) return;
-        flushing = true;
-        // After this turn's microtasks: reports made by handlers that finish at once join the batch.
-        setImmediate(() => void flush());
-      }),
   };
 }
 

@@ -3,17 +3,7 @@
  * folded with the task domain's `evolve`. Every node folds the same log and so the same state; the
  * API reads from it, the runner takes its assignments from it, the leader decides on it.
  */
-import {
-  BehaviorSubject,
-  concat,
-  defer,
-  filter,
-  firstValueFrom,
-  ignoreElements,
-  map,
-  type Observable,
-  tap,
-} from 'rxjs';
+import { BehaviorSubject, concat, defer, filter, ignoreElements, type Observable, tap } from 'rxjs';
 import {
   evolve,
   getTask,
@@ -25,7 +15,7 @@ import {
 import type { EventLog, LoggedEvent } from '../infra/log/port.ts';
 
 export interface TaskView {
-  /** The current fold first, then each change. */
+  /** The current fold first, then the fold after each batch of events the log hands over. */
   readonly state$: Observable<TasksState>;
   current(): TasksState;
   /** Position of the last event folded (0 before any). */
@@ -55,7 +45,29 @@ export function createTaskView(log: EventLog): TaskView {
   const firstPositions = new Map<string, number>();
   let latestEpoch: LoggedEvent | undefined;
   const changes = new BehaviorSubject<TasksState>(state);
-  const folded = new BehaviorSubject<number>(0);
+  // Callers waiting for a position to be folded, oldest (lowest) position first.
+  const waiters: { readonly position: number; readonly resolve: () => void }[] = [];
+  let announced = 0;
+
+  /** Tells subscribers of the state and the waiters of every position folded so far. */
+  const announce = (always = false): void => {
+    if (always || changes.value !== state) changes.next(state);
+    announced = position;
+    let done = 0;
+    while (done < waiters.length && (waiters[done]?.position ?? Number.POSITIVE_INFINITY) <= position) done++;
+    for (const waiter of waiters.splice(0, done)) waiter.resolve();
+  };
+  // A live batch (one append read back, up to a thousand events) is announced once, a microtask
+  // after its events were folded, not once per event: every subscriber decides on the whole state.
+  let announcing = false;
+  const announceSoon = (): void => {
+    if (announcing) return;
+    announcing = true;
+    queueMicrotask(() => {
+      announcing = false;
+      announce();
+    });
+  };
 
   const fold = (logged: LoggedEvent): void => {
     const parsed = parseTaskEvent(logged, {
@@ -85,12 +97,13 @@ export function createTaskView(log: EventLog): TaskView {
     revision: (stream) => revisions.get(stream) ?? 'no_stream',
     caughtUp: () => caughtUp,
     reached: (target) =>
-      firstValueFrom(
-        folded.pipe(
-          filter((p) => p >= target),
-          map(() => undefined),
-        ),
-      ),
+      new Promise<void>((resolve) => {
+        if (target <= announced) return resolve();
+        // Appends come back mostly in order: search from the end for the place to keep the list sorted.
+        let at = waiters.length;
+        while (at > 0 && (waiters[at - 1]?.position ?? 0) > target) at--;
+        waiters.splice(at, 0, { position: target, resolve });
+      }),
     compactionPoint: () => {
       let oldest = position + 1;
       for (const first of firstPositions.values()) oldest = Math.min(oldest, first);
@@ -104,16 +117,15 @@ export function createTaskView(log: EventLog): TaskView {
         defer(async () => {
           for await (const logged of log.readAll(position)) fold(logged);
           caughtUp = true;
-          changes.next(state);
-          folded.next(position);
+          // Being caught up is news even when the log was empty (the dispatcher waits for it).
+          announce(true);
         }).pipe(ignoreElements()),
         // Live from where the catch-up ended: the log never repeats or skips an event after it.
         defer(() => log.subscribeAll(position)).pipe(
           filter((logged) => logged.position > position),
           tap((logged) => {
             fold(logged);
-            changes.next(state);
-            folded.next(position);
+            announceSoon();
           }),
           ignoreElements(),
         ),

@@ -19,8 +19,10 @@ export function checkAnomalies(
   report: ReplayReport,
   records: readonly FaultRecord[],
 ): void {
+  // A full disk ends a process without a journaled teardown: to replay, the same as kill -9.
   const kills = new Map<string, number>();
-  for (const node of records.flatMap((r) => r.killed)) kills.set(node, (kills.get(node) ?? 0) + 1);
+  for (const node of records.flatMap((r) => [...r.killed, ...r.endedUnjournaled]))
+    kills.set(node, (kills.get(node) ?? 0) + 1);
   const diedWithoutTeardown = new Map<string, number>();
   const byKind = new Map<string, number>();
   for (const anomaly of report.anomalies) {
@@ -61,11 +63,20 @@ function explainedByPause(anomaly: AnomalyReport, records: readonly FaultRecord[
   );
 }
 
-/** A node-fold anomaly on a damaged journal, before the node started again. */
+/**
+ * A node-fold anomaly on a damaged journal, before the node started again; or the new process's
+ * finding that the one the schedule stopped ended mid-teardown (a damaged teardown line reads so),
+ * dated at the new ProcessStarted but about events from before the restart.
+ */
 function explainedByDamage(anomaly: AnomalyReport, records: readonly FaultRecord[]): boolean {
+  const about = Math.min(anomaly.at, ...anomaly.evidence.map((e) => e.at));
   return records.some((r) =>
     r.expectations.some(
-      (e) => e.kind === 'journal-damage' && anomaly.nodes.includes(e.node) && anomaly.at <= e.restartedAt,
+      (e) =>
+        e.kind === 'journal-damage' &&
+        anomaly.nodes.includes(e.node) &&
+        (anomaly.at <= e.restartedAt ||
+          (anomaly.kind === 'process-died-without-teardown' && about <= e.restartedAt)),
     ),
   );
 }

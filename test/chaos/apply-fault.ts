@@ -1,7 +1,9 @@
 /** Applies one fault of a schedule and heals it; the record says what happened. */
 
+import { fillJournalDisk } from './disk-faults.ts';
 import type { FaultContext } from './fault-context.ts';
 import type { Fault, FaultRecord } from './fault-kinds.ts';
+import { addLoopbackLatency, cutNodeLink } from './network-faults.ts';
 import {
   damageNodeJournal,
   expireNode,
@@ -33,5 +35,11 @@ export function applyFault(context: FaultContext, fault: Fault): Promise<FaultRe
       return rollingRestart(context, fault);
     case 'quorum-loss':
       return loseQuorum(context, fault);
+    case 'cut-node-link':
+      return cutNodeLink(context, fault);
+    case 'loopback-latency':
+      return addLoopbackLatency(context, fault);
+    case 'journal-disk-full':
+      return fillJournalDisk(context, fault);
   }
 }

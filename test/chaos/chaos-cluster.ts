@@ -1,9 +1,10 @@
 /**
- * Three taskd processes (zookeeper task log, 2 s sessions) on a ZooKeeper ensemble the caller owns,
- * each in its own folder under one root; and the one notion of "stable" every step waits for: all
- * nodes run, are connected, and agree on one leader and on the full member list.
+ * Three taskd processes (zookeeper task log, 2 s sessions) on the ensemble of a stage (the host, a
+ * namespace each, or one namespace for all: chaos-stage.ts), each in its own folder under one root;
+ * and the one notion of "stable" every step waits for: all nodes run, are connected, and agree on one
+ * leader and on the full member list.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ZooKeeperCluster } from '../../src/infra/zookeeper-server/index.ts';
@@ -12,10 +13,12 @@ import type { ClusterView } from '../../src/streams/task-service.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { ChaosNode } from './chaos-node.ts';
 import { SESSION_TIMEOUT_MS, writeChaosConfig } from './chaos-settings.ts';
+import type { ChaosStage } from './chaos-stage.ts';
 import { dataDirOf, leadsByJournal, readNodeJournal } from './node-journals.ts';
 
 export interface ChaosClusterOptions {
-  readonly zookeeper: ZooKeeperCluster;
+  /** Where the nodes run and which ensemble they use. */
+  readonly stage: ChaosStage;
   readonly size?: number;
   /** Folder under which the cluster makes its own; default os.tmpdir(). */
   readonly baseDir?: string;
@@ -34,37 +37,76 @@ export class ChaosCluster {
   private constructor(
     readonly name: string,
     readonly root: string,
-    readonly zookeeper: ZooKeeperCluster,
-    readonly nodes: readonly ChaosNode[],
+    readonly stage: ChaosStage,
+    private readonly started: ChaosNode[],
   ) {}
 
-  /** Starts the nodes of a fresh cluster (a new name: nothing of an earlier run is seen) and waits until stable. */
+  get nodes(): readonly ChaosNode[] {
+    return this.started;
+  }
+
+  get zookeeper(): ZooKeeperCluster {
+    return this.stage.zookeeper;
+  }
+
+  /**
+   * Starts the nodes of a fresh cluster (a new name: nothing of an earlier run is seen) and waits
+   * until stable; if it never is, kills what it started and throws.
+   */
   static async start(options: ChaosClusterOptions): Promise<ChaosCluster> {
     const name = `chaos${Math.random().toString(36).slice(2, 8)}`;
     const root = mkdtempSync(join(options.baseDir ?? tmpdir(), `taskd-${name}-`));
     const config = writeChaosConfig(root);
     const size = options.size ?? 3;
     const ports = await freeLoopbackPorts(size);
-    const nodes = ports.map((port, i) => {
-      const nodeId = `n${i + 1}`;
-      const dir = join(root, nodeId);
-      mkdirSync(dir, { recursive: true });
-      return new ChaosNode({
-        nodeId,
-        cluster: name,
-        zk: options.zookeeper.connectString,
-        dir,
-        port,
-        sessionTimeoutMs: SESSION_TIMEOUT_MS,
-        logBackend: 'zookeeper',
-        capacity: 3,
-        extraArgs: ['--config', config],
-      });
-    });
-    const cluster = new ChaosCluster(name, root, options.zookeeper, nodes);
+    const nodes: ChaosNode[] = [];
+    const cluster = new ChaosCluster(name, root, options.stage, nodes);
     unstopped.add(cluster);
-    await cluster.waitStable('the cluster to start', 60_000);
+    try {
+      await cluster.startNodes(ports, config);
+      await Promise.race([cluster.waitStable('the cluster to start', 60_000), cluster.firstExit()]);
+    } catch (error) {
+      await Promise.all(nodes.map((node) => node.kill()));
+      unstopped.delete(cluster);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message} (folder kept: ${root})`, { cause: error });
+    }
     return cluster;
+  }
+
+  /** Rejects, with the end of its log, when a node's first process ends on its own (a crash at start). */
+  private firstExit(): Promise<never> {
+    return Promise.race(
+      this.nodes.map(async (node) => {
+        const exit = await node.current.exited;
+        const log = readFileSync(node.current.logPath, 'utf8').trim().split('\n').slice(-8).join('\n');
+        throw new Error(`${node.id} exited at start ${JSON.stringify(exit)}:\n${log}`);
+      }),
+    );
+  }
+
+  /** One node per port, each placed by the stage before its first start. */
+  private async startNodes(ports: readonly number[], config: string): Promise<void> {
+    for (const [i, port] of ports.entries()) {
+      const nodeId = `n${i + 1}`;
+      const dir = join(this.root, nodeId);
+      mkdirSync(dir, { recursive: true });
+      const placement = await this.stage.prepareNode(nodeId, i, dir, port);
+      this.started.push(
+        new ChaosNode({
+          nodeId,
+          cluster: this.name,
+          zk: placement.zk,
+          dir,
+          port,
+          sessionTimeoutMs: SESSION_TIMEOUT_MS,
+          logBackend: 'zookeeper',
+          capacity: 3,
+          extraArgs: ['--config', config],
+          ...(placement.commandPrefix === undefined ? {} : { commandPrefix: placement.commandPrefix }),
+        }),
+      );
+    }
   }
 
   node(id: string): ChaosNode {

@@ -13,8 +13,11 @@ import {
 export interface ProcessLife {
   readonly pid: number | undefined;
   readonly startedAt: number;
-  /** What the schedule did to end it; undefined while it should still run. */
-  intent?: 'SIGKILL' | 'SIGTERM';
+  /**
+   * What the schedule did to end it; undefined while it should still run. `journal-disk-full`: the
+   * schedule filled its disk, so it must stop on its own (exit 70).
+   */
+  intent?: 'SIGKILL' | 'SIGTERM' | 'journal-disk-full';
   exit?: NodeExit;
   exitedAt?: number;
 }
@@ -59,6 +62,25 @@ export class ChaosNode {
     if (life !== undefined && this.process.running) life.intent = 'SIGTERM';
     this.paused = false;
     return this.process.stop(graceMs);
+  }
+
+  /** Says the current process is meant to end on its own, because of `why`. */
+  expectEnd(why: 'journal-disk-full'): void {
+    const life = this.lives.at(-1);
+    if (life !== undefined && this.process.running) life.intent = why;
+  }
+
+  /** The current process's exit, or undefined if it still runs after `timeoutMs`. */
+  async exitWithin(timeoutMs: number): Promise<NodeExit | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.process.exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A new process under the same id, folder and port (after the previous one ended). */

@@ -12,14 +12,14 @@ export const SUSPICION_WINDOW_MS = SESSION_TIMEOUT_MS * SUSPICION_FRACTION;
 
 /**
  * Restarts: quick backoffs so a scenario drains in seconds, and a budget no fixed scenario reaches
- * (the heaviest, five expiries in a row plus a quorum loss, needs seven). A long random schedule is
- * judged against the window, as the node is.
+ * (the heaviest, fifty expiries in a row plus a kill, needs fifty-one): the budget must never be what
+ * ends a run of expiries. A long random schedule is judged against the window, as the node is.
  */
 export const RESTART = {
   initialBackoffMs: 200,
   maxBackoffMs: 1_000,
   multiplier: 1.5,
-  budget: 40,
+  budget: 60,
   windowMs: 600_000,
 } as const;
 

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { LoggedEvent } from '../../src/infra/log/port.ts';
 import type { ReplayReport } from '../../src/replay/index.ts';
 import type { ChaosNode } from './chaos-node.ts';
+import { checkStoppedOnFullDisk } from './disk-checks.ts';
 import type { Expectation, FaultRecord } from './fault-kinds.ts';
+import { checkFencedOff } from './fencing-checks.ts';
 import { entriesBetween, type NodeJournal } from './node-journals.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -24,7 +26,7 @@ interface Window {
   readonly target: string;
 }
 
-type ExpectationOf<K extends Expectation['kind']> = Extract<Expectation, { kind: K }>;
+export type ExpectationOf<K extends Expectation['kind']> = Extract<Expectation, { kind: K }>;
 
 export function checkExpectations(
   verdict: Verdict,
@@ -50,6 +52,12 @@ export function checkExpectations(
           break;
         case 'journal-damage':
           damageReported(verdict, evidence, expectation, record.settledAt ?? record.endedAt);
+          break;
+        case 'fenced-off':
+          checkFencedOff(verdict, evidence, expectation, record.settledAt ?? record.endedAt);
+          break;
+        case 'stopped-on-full-disk':
+          checkStoppedOnFullDisk(verdict, evidence, expectation);
           break;
       }
     }

@@ -1,8 +1,10 @@
 /**
  * The fixed chaos set `npm test` runs: every fault once, and the classic edges with their own
- * promises (a 0.3 pause changes nothing; five expiries in a row are five teardowns and five in-process
- * restarts; a node on an isolated server moves without expiring; a damaged journal is reported with
- * positions and the node goes on working).
+ * promises (a 0.3 pause changes nothing; fifty expiries in a row are fifty teardowns and fifty
+ * in-process restarts in one process; a node on an isolated server moves without expiring; a damaged
+ * journal is reported with positions and the node goes on working; a node cut off from ZooKeeper
+ * fences itself and comes back; a node whose journal disk fills stops safely and says why). The
+ * latency sweep, longer, has a file of its own (latency.chaos.test.ts).
  */
 import { SESSION_TIMEOUT_MS } from './chaos-settings.ts';
 import type { Schedule } from './schedule.ts';
@@ -36,16 +38,17 @@ export const FIXED_SCENARIOS: readonly FixedScenario[] = [
     },
   },
   {
-    name: 'a runner killed with -9 and started at once, then a runner expired five times in a row',
+    name: 'a runner killed with -9 and started at once, then a runner’s session expired on demand fifty times in a row',
     seed: 202,
-    tasks: 24,
-    spreadMs: 12_000,
-    budgetMs: 70_000,
+    tasks: 30,
+    // The expiries take about a minute (backoffs grow to the 1 s cap): work keeps coming meanwhile.
+    spreadMs: 45_000,
+    budgetMs: 180_000,
     schedule: {
       seed: undefined,
       steps: [
         step(500, { kind: 'kill-runner', restartAfterMs: 0 }),
-        step(300, { kind: 'expire-node', target: 'runner', times: 5 }),
+        step(300, { kind: 'expire-node', target: 'runner', times: 50, how: 'on-demand' }),
       ],
     },
   },
@@ -73,5 +76,33 @@ export const FIXED_SCENARIOS: readonly FixedScenario[] = [
     spreadMs: 12_000,
     budgetMs: 40_000,
     schedule: { seed: undefined, steps: [step(1_000, { kind: 'damage-journal', target: 'runner' })] },
+  },
+  {
+    name: 'a node cut off from ZooKeeper (its veth down in its namespace): the leader, then a runner',
+    seed: 505,
+    tasks: 20,
+    spreadMs: 14_000,
+    budgetMs: 70_000,
+    schedule: {
+      seed: undefined,
+      steps: [
+        step(500, { kind: 'cut-node-link', target: 'leader', durationMs: 2.5 * SESSION_TIMEOUT_MS }),
+        step(300, { kind: 'cut-node-link', target: 'runner', durationMs: 2.5 * SESSION_TIMEOUT_MS }),
+      ],
+    },
+  },
+  {
+    name: 'the journal’s disk filling up (ENOSPC): on the leader, then on a runner',
+    seed: 606,
+    tasks: 20,
+    spreadMs: 12_000,
+    budgetMs: 70_000,
+    schedule: {
+      seed: undefined,
+      steps: [
+        step(500, { kind: 'journal-disk-full', target: 'leader' }),
+        step(300, { kind: 'journal-disk-full', target: 'runner' }),
+      ],
+    },
   },
 ];

@@ -6,13 +6,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useZooKeeper } from '../support/zookeeper.ts';
 import { killUnstopped } from './chaos-cluster.ts';
+import { closeOpenStages } from './chaos-stage.ts';
 import { FIXED_SCENARIOS } from './fixed-schedules.ts';
 import { runScenario } from './run-scenario.ts';
 import { describeSchedule } from './schedule.ts';
 
 const zookeeper = useZooKeeper({ servers: 3 });
-// A scenario that timed out leaves its nodes running: they must not outlive it.
-afterEach(killUnstopped);
+// A scenario that timed out leaves its nodes running and its stage open: neither may outlive it.
+afterEach(async () => {
+  killUnstopped();
+  await closeOpenStages();
+});
 
 describe('taskd under a fixed set of faults', () => {
   for (const scenario of FIXED_SCENARIOS) {

@@ -1,16 +1,20 @@
 /**
  * Faults done to taskd processes: kill -9 and a new process under the same id and folder, SIGSTOP
- * past the session timeout or well inside it, sessions expired in a row, a damaged journal.
+ * past the session timeout or well inside it, sessions expired in a row (by a pause, or closed by the
+ * server on demand), a damaged journal.
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClusterView } from '../../src/streams/task-service.ts';
+import { expireSession } from '../support/expire-session.ts';
+import { sessionIdBytes, sessionPassword } from '../support/session-password.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { ChaosNode } from './chaos-node.ts';
 import { SESSION_TIMEOUT_MS } from './chaos-settings.ts';
 import { type FaultContext, pickRunner } from './fault-context.ts';
 import { type Fault, type FaultRecord, openRecord } from './fault-kinds.ts';
 import { damageJournal } from './journal-damage.ts';
+import { dataDirOf, readNodeJournal } from './node-journals.ts';
 
 type FaultOf<K extends Fault['kind']> = Extract<Fault, { kind: K }>;
 
@@ -74,7 +78,10 @@ export async function pauseLeaderBriefly(
   return record;
 }
 
-/** The node's session expired `times` in a row: each time paused until the others drop it, then resumed. */
+/**
+ * The node's session expired `times` in a row, each time waiting for it to rejoin under a new
+ * incarnation: paused until the others drop it, then resumed; or closed at once by the server.
+ */
 export async function expireNode(context: FaultContext, fault: FaultOf<'expire-node'>): Promise<FaultRecord> {
   const { cluster } = context;
   const target = fault.target === 'leader' ? await cluster.waitLeader() : await pickRunner(context);
@@ -83,21 +90,11 @@ export async function expireNode(context: FaultContext, fault: FaultOf<'expire-n
   const pid = target.current.pid ?? -1;
   for (let time = 1; time <= fault.times; time++) {
     const before = (await target.get<ClusterView>('/v1/cluster'))?.members.find((m) => m.node === target.id);
-    const pause = { node: target.id, from: Date.now(), to: 0 };
-    record.paused.push(pause);
-    target.pause();
-    try {
-      await waitFor(() => droppedByOthers(context, target), {
-        what: `the others to drop ${target.id} (expiry ${time} of ${fault.times})`,
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      });
-    } finally {
-      target.resume();
-      pause.to = Date.now();
-    }
+    const what = `(expiry ${time} of ${fault.times})`;
+    if (fault.how === 'on-demand') await expireOnDemand(context, target);
+    else await expireByPause(context, target, record, what);
     await waitFor(() => rejoined(context, target, before?.incarnation ?? 0), {
-      what: `${target.id} to rejoin with a new incarnation (expiry ${time} of ${fault.times})`,
+      what: `${target.id} to rejoin with a new incarnation ${what}`,
       timeoutMs: 30_000,
       intervalMs: 100,
     });
@@ -105,6 +102,41 @@ export async function expireNode(context: FaultContext, fault: FaultOf<'expire-n
   record.endedAt = Date.now();
   record.expectations.push({ kind: 'teardowns', node: target.id, count: fault.times, pid });
   return record;
+}
+
+/** SIGSTOP until the others drop the node (its session expired), then SIGCONT. */
+async function expireByPause(
+  context: FaultContext,
+  target: ChaosNode,
+  record: FaultRecord,
+  what: string,
+): Promise<void> {
+  const pause = { node: target.id, from: Date.now(), to: 0 };
+  record.paused.push(pause);
+  target.pause();
+  try {
+    await waitFor(() => droppedByOthers(context, target), {
+      what: `the others to drop ${target.id} ${what}`,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+  } finally {
+    target.resume();
+    pause.to = Date.now();
+  }
+}
+
+/** Closes the node's current session on the server (its id from the journal, its password worked out). */
+async function expireOnDemand(context: FaultContext, target: ChaosNode): Promise<void> {
+  const journal = await readNodeJournal(target.id, dataDirOf(target.dir));
+  const connected = journal.entries.filter((e) => e.type === 'SessionConnected').at(-1);
+  const sessionId = connected?.data.sessionId;
+  if (typeof sessionId !== 'string') throw new Error(`${target.id}'s journal names no session to expire`);
+  await expireSession(
+    context.cluster.zookeeper.connectString,
+    sessionIdBytes(sessionId),
+    sessionPassword(sessionId),
+  );
 }
 
 /** The node stopped (SIGTERM), its journal damaged, and started again. */

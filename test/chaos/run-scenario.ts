@@ -1,8 +1,10 @@
 /**
- * One chaos scenario, start to verdict: three fresh taskd nodes on the given ensemble, a seeded
+ * One chaos scenario, start to verdict: three fresh taskd nodes on the stage the schedule needs (the
+ * given ensemble on the host, or namespaces and disks of the run's own: chaos-stage.ts), a seeded
  * workload submitted while the schedule's faults are applied and healed, a bounded drain, a clean
  * stop, then the oracle: the task log read directly, `taskd replay --format json` over every data
- * directory and the log, the journals, the processes' exits and logs.
+ * directory and the log, the journals, the processes' exits and logs. The stage is taken down last,
+ * also when the run fails.
  */
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,11 +12,13 @@ import type { ZooKeeperCluster } from '../../src/infra/zookeeper-server/index.ts
 import { checkAnomalies } from './anomaly-checks.ts';
 import { applyFault } from './apply-fault.ts';
 import { ChaosCluster } from './chaos-cluster.ts';
+import { openStage } from './chaos-stage.ts';
 import { drain } from './drain.ts';
 import { checkExpectations } from './expectation-checks.ts';
 import type { FaultContext } from './fault-context.ts';
 import { describeFault, type FaultRecord } from './fault-kinds.ts';
 import { checkJournals } from './journal-checks.ts';
+import { checkJournaledActs } from './journaled-acts-checks.ts';
 import { readLog } from './log-oracle.ts';
 import { dataDirOf, type NodeJournal, readNodeJournal } from './node-journals.ts';
 import { checkProcesses } from './process-checks.ts';
@@ -28,7 +32,8 @@ import { Verdict } from './verdict.ts';
 import { Workload } from './workload.ts';
 
 export interface ScenarioOptions {
-  readonly zookeeper: ZooKeeperCluster;
+  /** The ensemble on the host; a schedule that slows the loopback runs one of its own in a namespace. */
+  readonly zookeeper?: ZooKeeperCluster;
   readonly schedule: Schedule;
   /** Seeds the workload and the fault targets. */
   readonly seed: number;
@@ -52,12 +57,33 @@ export interface ScenarioResult {
 
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const started = Date.now();
+  const say = options.say ?? (() => undefined);
+  const stage = await openStage(options.schedule, options.zookeeper);
+  let root: string | undefined;
+  let run: { verdict: Verdict; records: readonly FaultRecord[] } | undefined;
+  try {
+    const cluster = await ChaosCluster.start({ stage });
+    root = cluster.root;
+    say(`cluster ${cluster.name} in ${root} on ${stage.describe()} (${Date.now() - started} ms to start)`);
+    run = await runOn(cluster, options, started);
+  } finally {
+    // The stage's disks hold the journals until unmounted (they move back then): close before removing.
+    await stage.close();
+  }
+  if (run.verdict.passed && options.keep !== true) rmSync(root, { recursive: true, force: true });
+  return { ...run, root, durationMs: Date.now() - started };
+}
+
+/** The workload and the schedule on a started cluster, then the oracle's verdict. */
+async function runOn(
+  cluster: ChaosCluster,
+  options: ScenarioOptions,
+  started: number,
+): Promise<{ verdict: Verdict; records: readonly FaultRecord[] }> {
   const budgetMs = options.budgetMs ?? 150_000;
   const say = options.say ?? (() => undefined);
   const verdict = new Verdict();
   const random = seededRandom(options.seed);
-  const cluster = await ChaosCluster.start({ zookeeper: options.zookeeper });
-  say(`cluster ${cluster.name} in ${cluster.root} (${Date.now() - started} ms to start)`);
   const context: FaultContext = { cluster, random: random.fork('targets'), say };
   const workload = new Workload(cluster, random.fork('workload'));
   let records: FaultRecord[] = [];
@@ -86,8 +112,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     await cluster.stopAll();
   }
   await judge(verdict, { options, cluster, workload, records, lists, started });
-  if (verdict.passed && options.keep !== true) rmSync(cluster.root, { recursive: true, force: true });
-  return { verdict, records, root: cluster.root, durationMs: Date.now() - started };
+  return { verdict, records };
 }
 
 /** Time kept for stopping the nodes, reading the log, replaying and judging. */
@@ -105,7 +130,7 @@ interface RunToJudge {
 /** Every check of the oracle, once the nodes have stopped. */
 async function judge(verdict: Verdict, run: RunToJudge): Promise<void> {
   const { cluster, records } = run;
-  const zk = run.options.zookeeper.connectString;
+  const zk = cluster.zookeeper.connectString;
   const journals = new Map<string, NodeJournal>();
   for (const node of cluster.nodes)
     journals.set(node.id, await readNodeJournal(node.id, dataDirOf(node.dir)));
@@ -120,6 +145,7 @@ async function judge(verdict: Verdict, run: RunToJudge): Promise<void> {
   checkTasks(verdict, run.workload.submissions, readLog(log), replay.report, run.lists);
   if (replay.report !== undefined) checkAnomalies(verdict, replay.report, records);
   checkJournals(verdict, journals, records);
+  checkJournaledActs(verdict, journals, log);
   checkExpectations(verdict, { journals, nodes: cluster.nodes, log, report: replay.report }, records);
   checkProcesses(verdict, cluster.nodes, run.started);
 }

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { startZooKeeper } from '../../src/infra/zookeeper-server/index.ts';
 import { killUnstopped } from './chaos-cluster.ts';
+import { closeOpenStages } from './chaos-stage.ts';
 import { runScenario } from './run-scenario.ts';
 import { describeSchedule, randomSchedule } from './schedule.ts';
 import { seededRandom } from './seeded-random.ts';
@@ -34,7 +35,9 @@ log(`chaos: first seed ${firstSeed}, ${minutes} minutes`);
 const zookeeper = await startZooKeeper({ servers: 3 });
 process.once('SIGINT', () => {
   killUnstopped();
-  void zookeeper.destroy().finally(() => process.exit(130));
+  void closeOpenStages()
+    .then(() => zookeeper.destroy())
+    .finally(() => process.exit(130));
 });
 const failed: number[] = [];
 let ran = 0;
@@ -54,8 +57,17 @@ try {
       budgetMs: 60_000 + steps * 25_000,
       keep: values.keep,
       say: (line) => log(`  | ${line}`),
+    }).catch((error: unknown) => {
+      // A stage or a cluster that cannot start is this seed's finding, not the end of the run.
+      log(`--- seed=${seed}: FAIL: ${error instanceof Error ? error.message : String(error)}`);
+      killUnstopped();
+      return undefined;
     });
     ran += 1;
+    if (result === undefined) {
+      failed.push(seed);
+      continue;
+    }
     log(`--- seed=${seed}: ${result.verdict.lines().join('\n')}`);
     log(
       `    ${Math.round(result.durationMs / 1000)} s${result.verdict.passed && !values.keep ? '' : `; folder ${result.root}`}`,

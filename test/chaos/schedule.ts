@@ -1,6 +1,9 @@
 /**
  * A fault schedule: steps one after another, each one fault or two at once (a node fault during a
- * ZooKeeper fault), with a pause before each. A random schedule is a function of its seed.
+ * ZooKeeper fault), with a pause before each. A random schedule is a function of its seed. The faults
+ * that need a stage of their own (a node's link cut, latency on a shared loopback, a full journal
+ * disk, expiries on demand) replace some steps, drawn from a stream of their own so that the rest of
+ * the schedule is what the seed gave before they existed; one schedule uses at most one network.
  */
 import { SESSION_TIMEOUT_MS } from './chaos-settings.ts';
 import { describeFault, type Fault } from './fault-kinds.ts';
@@ -62,6 +65,53 @@ export function randomFault(random: SeededRandom): Fault {
 
 /** `steps` random steps; about one in four pairs a ZooKeeper fault with a node fault. */
 export function randomSchedule(random: SeededRandom, steps: number): Schedule {
+  const base = baseSchedule(random, steps);
+  return { seed: random.seed, steps: withStagedFaults(random.fork('staged faults'), base) };
+}
+
+/** The network a schedule's staged faults use: cut links, or a slowed loopback, or neither. */
+type StagedNetwork = 'none' | 'cut-links' | 'slow-loopback';
+
+/** Replaces about a third of the single-fault steps with a fault that needs a stage of its own. */
+function withStagedFaults(random: SeededRandom, steps: readonly ScheduleStep[]): ScheduleStep[] {
+  const network = random.pick<StagedNetwork>(['none', 'none', 'cut-links', 'slow-loopback']);
+  return steps.map((step) => {
+    if (step.faults.length !== 1 || !random.chance(1 / 3)) return step;
+    return { gapMs: step.gapMs, faults: [stagedFault(random, network)] };
+  });
+}
+
+function stagedFault(random: SeededRandom, network: StagedNetwork): Fault {
+  const target = random.pick(['leader', 'runner'] as const);
+  const kind = random.pick(
+    network === 'cut-links'
+      ? (['cut-node-link', 'cut-node-link', 'journal-disk-full', 'expire-node'] as const)
+      : network === 'slow-loopback'
+        ? (['loopback-latency', 'loopback-latency', 'journal-disk-full', 'expire-node'] as const)
+        : (['journal-disk-full', 'expire-node'] as const),
+  );
+  switch (kind) {
+    case 'cut-node-link':
+      return {
+        kind,
+        target,
+        durationMs: random.int(Math.ceil(1.5 * SESSION_TIMEOUT_MS), 3 * SESSION_TIMEOUT_MS),
+      };
+    case 'loopback-latency':
+      return {
+        kind,
+        delayMs: random.pick([20, 100, 400, 800, 1_200]),
+        durationMs: random.int(2 * SESSION_TIMEOUT_MS, 4 * SESSION_TIMEOUT_MS),
+      };
+    case 'journal-disk-full':
+      return { kind, target };
+    case 'expire-node':
+      return { kind, target, times: random.int(3, 10), how: 'on-demand' };
+  }
+}
+
+/** The schedule as the seed gave it before staged faults existed. */
+function baseSchedule(random: SeededRandom, steps: number): ScheduleStep[] {
   const list: ScheduleStep[] = [];
   for (let i = 0; i < steps; i++) {
     const gapMs = random.int(0, 1_500);
@@ -79,7 +129,7 @@ export function randomSchedule(random: SeededRandom, steps: number): Schedule {
       list.push({ gapMs, faults: [randomFault(random)] });
     }
   }
-  return { seed: random.seed, steps: list };
+  return list;
 }
 
 /** The schedule as printed lines. */

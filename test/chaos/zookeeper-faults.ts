@@ -38,14 +38,16 @@ export async function isolateServerOfNode(
   fault: FaultOf<'isolate-zk-of-node'>,
 ): Promise<FaultRecord> {
   const { cluster } = context;
+  // By port: a node in a namespace reaches each server through a relay on another address.
   const followers = new Map<string, ZooKeeperServer>();
   for (const server of cluster.zookeeper.servers) {
-    if ((await server.mode()) === 'follower') followers.set(server.connectString, server);
+    if ((await server.mode()) === 'follower') followers.set(String(server.clientPort), server);
   }
-  const onFollower: { node: string; server: ZooKeeperServer }[] = [];
+  const onFollower: { node: string; server: ZooKeeperServer; seen: string }[] = [];
   for (const node of cluster.live()) {
-    const server = followers.get(lastServer(await readNodeJournal(node.id, dataDirOf(node.dir))) ?? '');
-    if (server !== undefined) onFollower.push({ node: node.id, server });
+    const seen = lastServer(await readNodeJournal(node.id, dataDirOf(node.dir)));
+    const server = followers.get(serverPortOf(context, seen));
+    if (server !== undefined && seen !== undefined) onFollower.push({ node: node.id, server, seen });
   }
   const chosen = onFollower.length === 0 ? undefined : context.random.pick(onFollower);
   const server = chosen?.server ?? [...followers.values()][0];
@@ -59,14 +61,15 @@ export async function isolateServerOfNode(
       await waitFor(
         async () => {
           const now = lastServer(await readNodeJournal(node.id, dataDirOf(node.dir)));
-          return now !== undefined && now !== server.connectString;
+          return now !== undefined && serverPortOf(context, now) !== String(server.clientPort);
         },
         { what: `${chosen.node} to connect to another server`, timeoutMs: 20_000, intervalMs: 100 },
       ).then(
         () => record.notes.push(`${chosen.node} moved after ${Date.now() - record.startedAt} ms`),
         (error: Error) => record.notes.push(error.message),
       );
-      record.expectations.push({ kind: 'moved-server', node: chosen.node, from: server.connectString });
+      // As the node names it: the check compares the node's own addresses.
+      record.expectations.push({ kind: 'moved-server', node: chosen.node, from: chosen.seen });
     }
     await sleep(Math.max(0, fault.durationMs - (Date.now() - record.startedAt)));
   } finally {
@@ -74,6 +77,13 @@ export async function isolateServerOfNode(
   }
   record.endedAt = Date.now();
   return record;
+}
+
+/** The client port of the server behind the address a node's journal names ('' for none). */
+function serverPortOf(context: FaultContext, seen: string | undefined): string {
+  if (seen === undefined) return '';
+  const port = Number(seen.slice(seen.lastIndexOf(':') + 1));
+  return String(context.cluster.stage.serverPortOf?.(port) ?? port);
 }
 
 /** Every server stopped and started again in turn, each serving before the next goes. */

@@ -2,7 +2,7 @@
  * The dispatcher and a runner over the in-memory log (unit level): tasks are fenced, assigned, run
  * and reported; a second leader's append fails on the fence.
  */
-import { asyncScheduler, merge, type Subscription } from 'rxjs';
+import { asyncScheduler, delay, merge, type Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DISPATCH_STREAM,
@@ -125,5 +125,23 @@ describe('a leader with a runner', () => {
     for await (const e of log.readStream(DISPATCH_STREAM)) dispatchEvents.push(`${e.type}@${e.meta.epoch}`);
     expect(dispatchEvents).toEqual(['EpochStarted@1', 'EpochStarted@2']);
     expect(getTask(view.current(), 'late')?.status).toBe('pending');
+  });
+
+  it('assigns no attempt twice while its own appends are still on their way back through the log', async () => {
+    const inner = createMemoryEventLog();
+    // The log hands events back late: the leader decides again before its last append is folded.
+    const log: EventLog = { ...inner, subscribeAll: (after) => inner.subscribeAll(after).pipe(delay(15)) };
+    const { view } = await startNode(log);
+    const ids = Array.from({ length: 12 }, (_, i) => `q${i}`);
+    for (const id of ids) await submit(log, { type: 'sleep', payload: { ms: 5 } }, id);
+    await waitFor(() => ids.every((id) => getTask(view.current(), id)?.status === 'succeeded'), {
+      what: 'every task to succeed',
+    });
+    const assigned: string[] = [];
+    for await (const e of log.readStream(DISPATCH_STREAM)) {
+      if (e.type === 'TaskAssigned') assigned.push((e.data as { taskId: string }).taskId);
+    }
+    expect(assigned.sort()).toEqual([...ids].sort());
+    expect(view.current().anomalyCount).toBe(0);
   });
 });

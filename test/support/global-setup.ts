@@ -1,10 +1,11 @@
 import { reapOrphanedServers } from '../../src/infra/zookeeper-server/index.ts';
+import { reapOrphanedMounts } from './mount-registry.ts';
 import { reapOrphanedNamespaces } from './netns-registry.ts';
 
 /**
- * Kills ZooKeeper servers and removes network namespaces left behind by test workers that died
- * without their exit hooks (SIGKILL, crash), before the run and after it. Those of other live runs
- * on this machine are left alone.
+ * Kills ZooKeeper servers, removes network namespaces (and with them their qdiscs) and unmounts the
+ * filesystems left behind by test workers that died without their exit hooks (SIGKILL, crash),
+ * before the run and after it. Those of other live runs on this machine are left alone.
  */
 export function setup(): () => void {
   report('before the run');
@@ -20,4 +21,7 @@ function report(when: string): void {
   if (namespaces.length > 0) {
     console.warn(`global-setup: ${when}, removed orphaned network namespaces ${namespaces.join(', ')}`);
   }
+  const mounts = reapOrphanedMounts();
+  if (mounts.length > 0)
+    console.warn(`global-setup: ${when}, unmounted orphaned mounts ${mounts.join(', ')}`);
 }

@@ -3,10 +3,12 @@
  * run the node: the TaskServer and its HTTP API, until a signal or a stop ends it.
  */
 import { mkdirSync } from 'node:fs';
-import { pairwise } from 'rxjs';
+import { distinctUntilChanged, filter, map, pairwise } from 'rxjs';
+import type { NodeState } from '../../domain/node/index.ts';
 import { createApiServer } from '../../infra/api/server.ts';
 import type { Config } from '../../infra/config/schema.ts';
 import { loadHandlers } from '../../infra/handlers/registry.ts';
+import type { Logger } from '../../infra/logger.ts';
 import { createLogger } from '../../infra/logger.ts';
 import type { Metrics } from '../../infra/metrics.ts';
 import { createMetrics } from '../../infra/metrics.ts';
@@ -50,6 +52,7 @@ export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValu
   });
   metrics.readClusterFrom(() => server.service.cluster());
   const counted = countTransitions(server, metrics);
+  const fatalStops = reportFatalStops(server, logger);
   const api = createApiServer({
     service: server.service,
     metrics,
@@ -74,11 +77,42 @@ export async function runNode(config: Config, io: StartIo): Promise<ExitCodeValu
   );
   server.start();
   const outcome = await server.exited;
-  logger.info({ code: outcome.code, reason: outcome.reason }, 'taskd stopped');
+  const code = exitCodeOf(outcome.code, server.store.current());
+  logger.info({ code, reason: outcome.reason }, 'taskd stopped');
   counted.unsubscribe();
+  fatalStops.unsubscribe();
   await api.close().catch(() => undefined);
   logger.flush();
-  return outcome.code;
+  return code;
+}
+
+/**
+ * A node whose last stop was fatal never exits 0: the server reports a stop that came while it
+ * waited to restart (a journal that failed then) as a plain stop.
+ */
+function exitCodeOf(code: ExitCodeValue, state: NodeState): ExitCodeValue {
+  const { lifecycle } = state;
+  const fatal =
+    (lifecycle.status === 'stopped' || lifecycle.status === 'tearing-down') && lifecycle.trigger === 'fatal';
+  return code === ExitCode.OK && fatal ? ExitCode.FATAL : code;
+}
+
+/**
+ * Says once, in the log, why a fatal teardown began: the error behind it (for a node journal that
+ * cannot be written, its path and the OS error).
+ */
+function reportFatalStops(server: TaskServer, logger: Logger) {
+  return server.store.state$
+    .pipe(
+      map((state) => state.lifecycle),
+      filter((lifecycle) => lifecycle.status === 'tearing-down' && lifecycle.trigger === 'fatal'),
+      map((lifecycle) => (lifecycle.status === 'tearing-down' ? lifecycle.detail : undefined)),
+      distinctUntilChanged(),
+    )
+    .subscribe((detail) => {
+      const why = detail ?? 'an internal error';
+      logger.fatal({ detail }, `stopping the node: ${why}`);
+    });
 }
 
 /** Counts the node's state transitions that have counters: suspicions, teardowns, failovers. */

@@ -24,7 +24,7 @@ import {
   type TasksState,
 } from './state.ts';
 import { tableDelete, tableGet } from './table.ts';
-import { transition, unknownTask } from './transition.ts';
+import { transition, unknownTask, withoutTask } from './transition.ts';
 
 /** A new leadership term; epochs only grow. */
 export function onEpochStarted(state: TasksState, event: EpochStarted): TasksState {
@@ -156,8 +156,7 @@ export function onRetired(state: TasksState, event: TaskRetired): TasksState {
       : state.idempotencyKeys;
   const duplicates = task.duplicateIds.reduce(tableDelete<string>, state.duplicates);
   return {
-    ...state,
-    tasks: tableDelete(state.tasks, task.taskId),
+    ...withoutTask(state, task),
     idempotencyKeys: keys,
     duplicates,
     retiredCount: state.retiredCount + 1,

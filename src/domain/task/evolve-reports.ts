@@ -27,25 +27,37 @@ export function onReport(state: TasksState, event: RunnerEvent): TasksState {
         const message = `TaskStarted for task ${task.taskId}: attempt ${task.attempt} is already running`;
         return withAnomaly(state, event, TaskAnomalies.invalidTransition, message);
       }
-      return withTask(state, { ...baseOf(task), status: 'running', assignment: task.assignment, startedAt });
+      return withTask(
+        state,
+        { ...baseOf(task), status: 'running', assignment: task.assignment, startedAt },
+        task,
+      );
     case 'TaskProgressed':
-      return withTask(state, {
-        ...baseOf(task),
-        status: 'running',
-        assignment: task.assignment,
-        startedAt,
-        progress: event.data.progress,
-        ...optional('message', event.data.message),
-      });
+      return withTask(
+        state,
+        {
+          ...baseOf(task),
+          status: 'running',
+          assignment: task.assignment,
+          startedAt,
+          progress: event.data.progress,
+          ...optional('message', event.data.message),
+        },
+        task,
+      );
     case 'TaskSucceeded':
-      return withTask(state, {
-        ...baseOf(task),
-        status: 'succeeded',
-        finishedAt: meta.at,
-        ...optional('result', event.data.result),
-      });
+      return withTask(
+        state,
+        {
+          ...baseOf(task),
+          status: 'succeeded',
+          finishedAt: meta.at,
+          ...optional('result', event.data.result),
+        },
+        task,
+      );
     case 'TaskFailed':
-      return withTask(state, afterFailure(task, event.data.error, event.data.retryable, meta.at));
+      return withTask(state, afterFailure(task, event.data.error, event.data.retryable, meta.at), task);
     default:
       return assertNever(event);
   }

@@ -50,7 +50,7 @@ export function onSubmitted(state: TasksState, event: TaskSubmitted): TasksState
     data.idempotencyKey === undefined
       ? state.idempotencyKeys
       : tableSet(state.idempotencyKeys, data.idempotencyKey, data.taskId);
-  return { ...withTask(state, task), idempotencyKeys: keys, submittedCount: seq };
+  return { ...withTask(state, task, undefined), idempotencyKeys: keys, submittedCount: seq };
 }
 
 function withDuplicate(state: TasksState, duplicateId: string, firstId: string): TasksState {
@@ -58,7 +58,10 @@ function withDuplicate(state: TasksState, duplicateId: string, firstId: string):
   const first = tableGet(state.tasks, firstId);
   if (first === undefined) return counted;
   const withAlias: Task = { ...first, duplicateIds: [...first.duplicateIds, duplicateId] };
-  return { ...withTask(counted, withAlias), duplicates: tableSet(state.duplicates, duplicateId, firstId) };
+  return {
+    ...withTask(counted, withAlias, first),
+    duplicates: tableSet(state.duplicates, duplicateId, firstId),
+  };
 }
 
 /** Marks a live task for cancellation; the dispatcher cancels it on its next tick. */

@@ -20,6 +20,6 @@ export * from './schedule.ts';
 export { isTaskEventType, TaskEventDataSchemas } from './schemas.ts';
 export * from './state.ts';
 export * from './submission.ts';
-export type { Table } from './table.ts';
+export { type Table, tableGet, tableValues } from './table.ts';
 export * from './takeover.ts';
 export * from './tick.ts';

@@ -6,10 +6,9 @@
 import type { MembersView } from '../members.ts';
 import { type TaskEvent, type TaskInterrupted, taskEvent } from './events.ts';
 import { isCurrentLeader, type LeaderContext, leaderMeta } from './leader-context.ts';
-import { tasksWhere } from './queries.ts';
 import { decideRetry } from './retry.ts';
-import type { Assignment } from './state.ts';
-import { isActive, type TasksState } from './state.ts';
+import type { Assignment, TasksState } from './state.ts';
+import { tableValues } from './table.ts';
 
 export interface MembersChangedInput extends LeaderContext {
   readonly members: MembersView;
@@ -25,7 +24,8 @@ export function decideMembersChanged(input: MembersChangedInput, state: TasksSta
 /** Interrupt then requeue / fail every assigned or running task whose runner is not in `members`. */
 export function reconcileLostRunners(input: MembersChangedInput, state: TasksState): TaskEvent[] {
   const events: TaskEvent[] = [];
-  for (const task of tasksWhere(state, isActive)) {
+  const active = [...tableValues(state.indexes.active)].sort((a, b) => a.seq - b.seq);
+  for (const task of active) {
     const reason = lostRunnerReason(task.assignment, input.members);
     if (reason === undefined) continue;
     const { taskId, attempt } = task;

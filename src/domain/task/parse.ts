@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Anomaly, EventLocation } from '../event.ts';
 import { TaskAnomalies } from './anomalies.ts';
+import { checkedShape } from './event-shapes.ts';
 import { TASK_EVENT_VERSION, type TaskEvent } from './events.ts';
 import { EventMetaSchema, isTaskEventType, TaskEventDataSchemas } from './schemas.ts';
 
@@ -21,6 +22,9 @@ const EnvelopeSchema = z.object({
 
 /** Validates a raw record (type, version, data, meta) read at `location`. */
 export function parseTaskEvent(raw: unknown, location: EventLocation): ParsedTaskEvent {
+  // The common case by hand (see event-shapes.ts); zod decides everything else and says why.
+  const fast = fastPath(raw, location);
+  if (fast !== undefined) return fast;
   const envelope = EnvelopeSchema.safeParse(raw);
   if (!envelope.success) {
     return rejected(
@@ -60,6 +64,16 @@ export function parseTaskEvent(raw: unknown, location: EventLocation): ParsedTas
     );
   }
   const event = { type, version, data: parsedData.data, meta: parsedMeta.data, location } as TaskEvent;
+  return { ok: true, event };
+}
+
+function fastPath(raw: unknown, location: EventLocation): ParsedTaskEvent | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { type, version, data, meta } = raw as Record<string, unknown>;
+  if (typeof type !== 'string' || !isTaskEventType(type) || version !== TASK_EVENT_VERSION) return undefined;
+  const checked = checkedShape(type, data, meta);
+  if (checked === undefined) return undefined;
+  const event = { type, version, data: checked.data, meta: checked.meta, location } as TaskEvent;
   return { ok: true, event };
 }
 

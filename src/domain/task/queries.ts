@@ -2,7 +2,7 @@
  * Reads of the task state, for the HTTP API and the decisions. Ordered by submission (oldest first),
  * which is the log's own order and the same on every node.
  */
-import { TASK_STATUSES, type Task, type TaskStatus, type TasksState } from './state.ts';
+import type { Task, TaskStatus, TasksState } from './state.ts';
 import { tableGet, tableValues } from './table.ts';
 
 /** Every live task, oldest submission first. */
@@ -57,7 +57,5 @@ export type TaskCounts = Readonly<Record<TaskStatus, number>> & { readonly retir
 
 /** How many live tasks are in each status, and how many retired. */
 export function countByStatus(state: TasksState): TaskCounts {
-  const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
-  for (const task of tableValues(state.tasks)) counts[task.status] += 1;
-  return { ...counts, retired: state.retiredCount };
+  return { ...state.indexes.counts, retired: state.retiredCount };
 }

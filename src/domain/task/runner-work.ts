@@ -5,9 +5,8 @@
  */
 import { assertNever } from '../event.ts';
 import type { JsonValue } from './events.ts';
-import { tasksWhere } from './queries.ts';
-import { type ActiveTask, isActive, type Task, type TasksState } from './state.ts';
-import { tableGet } from './table.ts';
+import type { ActiveTask, Task, TasksState } from './state.ts';
+import { tableGet, tableValues } from './table.ts';
 
 export interface RunnerAssignment {
   readonly taskId: string;
@@ -47,9 +46,11 @@ export function assignmentsFor(
   running: readonly AttemptRef[] = [],
 ): RunnerWork {
   const assignments: RunnerAssignment[] = [];
-  const ours = (task: Task): task is ActiveTask =>
-    isActive(task) && task.assignment.node === node && task.assignment.incarnation === incarnation;
-  for (const task of tasksWhere(state, ours)) {
+  const ours: ActiveTask[] = [];
+  for (const task of tableValues(state.indexes.active)) {
+    if (task.assignment.node === node && task.assignment.incarnation === incarnation) ours.push(task);
+  }
+  for (const task of ours.sort((a, b) => a.seq - b.seq)) {
     const { taskId, type, payload, attempt, status } = task;
     const { epoch, deadline } = task.assignment;
     assignments.push({

@@ -7,8 +7,7 @@
 import type { MembersView, MemberView } from '../members.ts';
 import { type TaskAssigned, taskEvent } from './events.ts';
 import { isCurrentLeader, type LeaderContext, leaderMeta } from './leader-context.ts';
-import { tasksWhere } from './queries.ts';
-import { isActive, optional, type PendingTask, type Task, type TasksState } from './state.ts';
+import { optional, type PendingTask, type TasksState } from './state.ts';
 import { tableValues } from './table.ts';
 
 export interface AssignInput extends LeaderContext {
@@ -25,9 +24,10 @@ interface Slot {
 /** TaskAssigned events for due tasks, one per free slot; nothing when this leader's term is not the latest. */
 export function decideAssignments(input: AssignInput, state: TasksState): TaskAssigned[] {
   if (!isCurrentLeader(input, state)) return [];
-  const due = tasksWhere(state, (task): task is PendingTask => isDue(task, input.now));
   const slots = runnerSlots(input.members, state);
-  const limit = input.maxAssignments ?? Number.POSITIVE_INFINITY;
+  const free = slots.reduce((n, slot) => n + Math.max(0, slot.member.capacity - slot.used), 0);
+  const limit = Math.min(input.maxAssignments ?? Number.POSITIVE_INFINITY, free);
+  const due = oldestDue(state, input.now, limit);
   const events: TaskAssigned[] = [];
   for (const task of due) {
     if (events.length >= limit) break;
@@ -39,8 +39,24 @@ export function decideAssignments(input: AssignInput, state: TasksState): TaskAs
   return events;
 }
 
-function isDue(task: Task, now: number): boolean {
-  return task.status === 'pending' && task.notBefore <= now && task.cancelRequest === undefined;
+/**
+ * The `limit` oldest due pending tasks, oldest first, read from the front of the pending order: the
+ * free slots are tens, the pending tasks may be many thousands. Tasks waiting out a backoff or a
+ * cancel are passed over.
+ */
+function oldestDue(state: TasksState, now: number, limit: number): PendingTask[] {
+  const due: PendingTask[] = [];
+  if (limit <= 0) return due;
+  for (const task of state.indexes.pendingOldestFirst()) {
+    if (!isDue(task, now)) continue;
+    due.push(task);
+    if (due.length >= limit) break;
+  }
+  return due;
+}
+
+function isDue(task: PendingTask, now: number): boolean {
+  return task.notBefore <= now && task.cancelRequest === undefined;
 }
 
 /** Members that may take work, with the slots the state says they use. */
@@ -49,8 +65,7 @@ function runnerSlots(members: MembersView, state: TasksState): Slot[] {
   for (const member of Object.values(members)) {
     if (!member.draining && member.capacity > 0) slots.set(member.node, { member, used: 0 });
   }
-  for (const task of tableValues(state.tasks)) {
-    if (!isActive(task)) continue;
+  for (const task of tableValues(state.indexes.active)) {
     const slot = slots.get(task.assignment.node);
     if (slot !== undefined && slot.member.incarnation === task.assignment.incarnation) slot.used += 1;
   }

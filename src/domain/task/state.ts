@@ -4,6 +4,7 @@
  */
 import { type Anomaly, assertNever } from '../event.ts';
 import type { BackoffPolicy, JsonValue, TaskError } from './events.ts';
+import { emptyIndexes, type TaskIndexes } from './indexes.ts';
 import { emptyTable, type Table } from './table.ts';
 
 /** Where and as what an attempt runs: the fence every runner report must match exactly. */
@@ -121,6 +122,8 @@ export interface TasksState {
   readonly epoch: number;
   readonly leader?: { readonly node: string; readonly incarnation: number; readonly since: number };
   readonly tasks: Table<Task>;
+  /** The same tasks by what decisions look for; kept in step with `tasks` by `withTask` / retirement. */
+  readonly indexes: TaskIndexes;
   /** idempotency key → id of the first task submitted with it (until that task retires). */
   readonly idempotencyKeys: Table<string>;
   /** id of a duplicate submission → id of the task it was folded into. */
@@ -138,6 +141,7 @@ export function initialState(): TasksState {
   return {
     epoch: 0,
     tasks: emptyTable(),
+    indexes: emptyIndexes(),
     idempotencyKeys: emptyTable(),
     duplicates: emptyTable(),
     submittedCount: 0,
@@ -185,7 +189,8 @@ export function isFinished(task: Task): task is FinishedTask {
 /** The fields a task keeps across every transition (drops what belongs to its status). */
 export function baseOf(task: Task): TaskBase {
   const { taskId, type, payload, maxAttempts, backoff, seq, submittedAt, attempt, duplicateIds } = task;
-  return {
+  // Assigned field by field, not spread from optional(): this runs for nearly every event folded.
+  const base: { -readonly [K in keyof TaskBase]: TaskBase[K] } = {
     taskId,
     type,
     payload,
@@ -195,13 +200,14 @@ export function baseOf(task: Task): TaskBase {
     submittedAt,
     attempt,
     duplicateIds,
-    ...optional('idempotencyKey', task.idempotencyKey),
-    ...optional('timeoutMs', task.timeoutMs),
-    ...optional('retentionMs', task.retentionMs),
-    ...optional('assignment', task.assignment),
-    ...optional('cancelRequest', task.cancelRequest),
-    ...optional('lastError', task.lastError),
   };
+  if (task.idempotencyKey !== undefined) base.idempotencyKey = task.idempotencyKey;
+  if (task.timeoutMs !== undefined) base.timeoutMs = task.timeoutMs;
+  if (task.retentionMs !== undefined) base.retentionMs = task.retentionMs;
+  if (task.assignment !== undefined) base.assignment = task.assignment;
+  if (task.cancelRequest !== undefined) base.cancelRequest = task.cancelRequest;
+  if (task.lastError !== undefined) base.lastError = task.lastError;
+  return base;
 }
 
 /** `{ key: value }` when value is defined, `{}` otherwise: keeps absent fields absent in stored JSON. */

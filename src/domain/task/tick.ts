@@ -15,7 +15,7 @@ import { isCurrentLeader, type LeaderContext, leaderMeta } from './leader-contex
 import { TaskDefaults } from './policy.ts';
 import { decideRetry } from './retry.ts';
 import { optional, type Task, type TasksState } from './state.ts';
-import { tableValues } from './table.ts';
+import { tableGet, tableValues } from './table.ts';
 
 export interface TickInput extends LeaderContext {
   /** A number in [0, 1) for the backoff jitter. */
@@ -28,15 +28,24 @@ export interface TickInput extends LeaderContext {
 export function decideTick(input: TickInput, state: TasksState): TaskEvent[] {
   if (!isCurrentLeader(input, state)) return [];
   const due: { seq: number; event: TaskEvent }[] = [];
-  for (const task of tableValues(state.tasks)) {
+  const consider = (task: Task): void => {
     const event = dueFor(task, input);
     if (event !== undefined) due.push({ seq: task.seq, event });
+  };
+  // Only what can be due: a pending task only by a cancel request (assignment is not the tick's).
+  const { indexes } = state;
+  for (const task of tableValues(indexes.active)) consider(task);
+  for (const task of tableValues(indexes.retryable)) consider(task);
+  for (const task of tableValues(indexes.cancelRequested)) if (task.status === 'pending') consider(task);
+  const retentionMs = input.defaultRetentionMs ?? TaskDefaults.retentionMs;
+  for (const taskId of indexes.retirable(input.now, retentionMs)) {
+    const task = tableGet(state.tasks, taskId);
+    if (task !== undefined) consider(task);
   }
   return due.sort((a, b) => a.seq - b.seq).map(({ event }) => event);
 }
 
 function dueFor(task: Task, input: TickInput): TaskEvent | undefined {
-  const meta = leaderMeta(input);
   const { taskId, attempt } = task;
   const epoch = input.epoch;
   switch (task.status) {
@@ -45,14 +54,14 @@ function dueFor(task: Task, input: TickInput): TaskEvent | undefined {
     case 'running':
       if (task.cancelRequest !== undefined) {
         const data = { taskId, attempt, epoch, ...optional('reason', task.cancelRequest.reason) };
-        return taskEvent<TaskCancelled>('TaskCancelled', data, meta);
+        return taskEvent<TaskCancelled>('TaskCancelled', data, leaderMeta(input));
       }
       if (
         task.status !== 'pending' &&
         task.assignment.deadline !== undefined &&
         task.assignment.deadline <= input.now
       ) {
-        return taskEvent<TaskTimedOut>('TaskTimedOut', { taskId, attempt, epoch }, meta);
+        return taskEvent<TaskTimedOut>('TaskTimedOut', { taskId, attempt, epoch }, leaderMeta(input));
       }
       return undefined;
     case 'interrupted':
@@ -65,7 +74,7 @@ function dueFor(task: Task, input: TickInput): TaskEvent | undefined {
     case 'timed_out': {
       const retentionMs = task.retentionMs ?? input.defaultRetentionMs ?? TaskDefaults.retentionMs;
       if (task.finishedAt + retentionMs > input.now) return undefined;
-      return taskEvent<TaskRetired>('TaskRetired', { taskId, epoch }, meta);
+      return taskEvent<TaskRetired>('TaskRetired', { taskId, epoch }, leaderMeta(input));
     }
     default:
       return assertNever(task);

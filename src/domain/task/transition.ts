@@ -5,7 +5,7 @@
 import { TaskAnomalies, withAnomaly } from './anomalies.ts';
 import type { TaskEvent } from './events.ts';
 import type { Task, TasksState } from './state.ts';
-import { tableGet, tableSet } from './table.ts';
+import { tableDelete, tableGet, tableSet } from './table.ts';
 
 export interface TransitionRule<T extends Task> {
   /** The statuses the event applies to. */
@@ -34,12 +34,19 @@ export function transition<T extends Task>(
       `${event.type} for task ${task.taskId}${attempt}: the task is ${describe(task)}; ${rule.needs}`,
     );
   }
-  return withTask(state, next(task));
+  return withTask(state, next(task), task);
 }
 
-/** The state with `task` stored under its id. */
-export function withTask(state: TasksState, task: Task): TasksState {
-  return { ...state, tasks: tableSet(state.tasks, task.taskId, task) };
+/** The state with `task` stored under its id in place of `previous` (undefined: a new task), and indexed. */
+export function withTask(state: TasksState, task: Task, previous: Task | undefined): TasksState {
+  const tasks = tableSet(state.tasks, task.taskId, task);
+  return { ...state, tasks, indexes: state.indexes.reindexed(tasks, previous, task) };
+}
+
+/** The state without the task `task` (retired): gone from `tasks` and from every index. */
+export function withoutTask(state: TasksState, task: Task): TasksState {
+  const tasks = tableDelete(state.tasks, task.taskId);
+  return { ...state, tasks, indexes: state.indexes.reindexed(tasks, task, undefined) };
 }
 
 /** Records an event about a task the state does not hold (never submitted, or already retired). */

@@ -4,10 +4,14 @@
  *
  *   {"seq":41,"type":"SessionStateChanged","version":1,"data":{…},"meta":{…},"crc":"0b1c2d3e"}
  */
+import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { DomainEvent } from '../../domain/event.ts';
 import { ErrorCodes, TaskdError } from '../../errors.ts';
 import { decodeChecksummedLine, encodeChecksummedLine } from '../log/file/checksummed-line.ts';
+import type { LineView } from './chunked-lines.ts';
+import type { JournalLineTemplate } from './journal-line-template.ts';
+import { quickJournalRecord } from './quick-journal-record.ts';
 
 const journalRecordSchema = z.object({
   seq: z.number().int().positive(),
@@ -65,6 +69,76 @@ export function decodeJournalLine(line: Buffer): JournalLineDecoding {
     };
   }
   return { ok: true, record: parsed.data };
+}
+
+// The checksummed line's tail: `,"crc":"<8 lowercase hex>"}` (see checksummed-line.ts).
+const CRC_FIELD = Buffer.from(',"crc":"', 'latin1');
+const SUFFIX_LENGTH = CRC_FIELD.length + 8 + 2;
+const QUOTE = 0x22;
+const BRACE = 0x7d;
+
+/**
+ * `decodeJournalLine` for a line seen in place, without copying it: the checksum is taken over the
+ * bytes where they are, then the line is read through `template` when it has the usual shape, or
+ * else parsed whole (crc field included, which the record then leaves out). Every line this fast
+ * path does not plainly accept goes through `decodeJournalLine`, so what is rejected, and the
+ * message saying why, is exactly the same.
+ */
+export function decodeJournalLineIn(view: LineView, template: JournalLineTemplate): JournalLineDecoding {
+  const { bytes, start, end } = view;
+  const crcAt = end - SUFFIX_LENGTH;
+  if (crcAt > start + 1 && hasCrcField(bytes, crcAt, end)) {
+    const stated = hexAt(bytes, crcAt + CRC_FIELD.length);
+    // A plain view (cheaper than a Buffer) of the body; the brace that stands in for the crc field is added in JS.
+    const body = new Uint8Array(bytes.buffer, bytes.byteOffset + start, crcAt - start);
+    if (stated === withClosingBrace(crc32(body))) {
+      const known = template.read(bytes, start, end, view.text);
+      if (known !== undefined) return { ok: true, record: known };
+      const text = view.text === undefined ? bytes.toString('utf8', start, end) : view.text.slice(start, end);
+      const record = quickJournalRecord(parseOrUndefined(text));
+      if (record !== undefined) return { ok: true, record };
+    }
+  }
+  return decodeJournalLine(bytes.subarray(start, end));
+}
+
+function hasCrcField(bytes: Buffer, crcAt: number, end: number): boolean {
+  if (bytes[end - 1] !== BRACE || bytes[end - 2] !== QUOTE) return false;
+  for (let i = 0; i < CRC_FIELD.length; i++) if (bytes[crcAt + i] !== CRC_FIELD[i]) return false;
+  return true;
+}
+
+/** CRC-32 table for one byte (the reflected polynomial zlib uses). */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, byte) => {
+  let c = byte;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** The CRC-32 of the bytes whose CRC-32 is `crc`, followed by "}". */
+function withClosingBrace(crc: number): number {
+  const c = ~crc;
+  return ~((CRC_TABLE[(c ^ BRACE) & 0xff] as number) ^ (c >>> 8)) >>> 0;
+}
+
+/** The 8 lowercase hex digits at `at` as a number; -1 when they are not that. */
+function hexAt(bytes: Buffer, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = bytes[i] as number;
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // decodeJournalLine says why
+  }
 }
 
 /** The DomainEvent a record holds. */

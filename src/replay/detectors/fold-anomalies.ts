@@ -35,7 +35,8 @@ const AFTER_CLOSE = new Set([
 interface NodeContext {
   teardown?: Evidence;
   closed?: Evidence;
-  last?: Evidence;
+  /** The node's previous step: its evidence is only made when an anomaly needs it. */
+  last?: NodeStep;
 }
 
 export class FoldAnomaliesDetector implements Detector {
@@ -55,14 +56,7 @@ export class FoldAnomaliesDetector implements Detector {
 
   private observeNode(step: NodeStep): void {
     const context = this.context(step.node);
-    for (const anomaly of step.anomalies) {
-      const related = [
-        ...(AFTER_TEARDOWN.has(anomaly.kind) && context.teardown ? [context.teardown] : []),
-        ...(AFTER_CLOSE.has(anomaly.kind) && context.closed ? [context.closed] : []),
-        ...(anomaly.kind === 'process-died-without-teardown' && context.last ? [context.last] : []),
-      ];
-      this.report('node-fold', step, anomaly, related);
-    }
+    if (step.anomalies.length > 0) this.reportNode(step, context);
     if (step.event.type === 'ProcessStarted') {
       delete context.teardown;
       delete context.closed;
@@ -74,7 +68,20 @@ export class FoldAnomaliesDetector implements Detector {
     if (before.session.status !== 'closed' && after.session.status === 'closed') {
       context.closed = evidenceOf(step, 'the session was closed here');
     }
-    context.last = evidenceOf(step, 'last event of the previous process');
+    context.last = step;
+  }
+
+  private reportNode(step: NodeStep, context: NodeContext): void {
+    for (const anomaly of step.anomalies) {
+      const related = [
+        ...(AFTER_TEARDOWN.has(anomaly.kind) && context.teardown ? [context.teardown] : []),
+        ...(AFTER_CLOSE.has(anomaly.kind) && context.closed ? [context.closed] : []),
+        ...(anomaly.kind === 'process-died-without-teardown' && context.last
+          ? [evidenceOf(context.last, 'last event of the previous process')]
+          : []),
+      ];
+      this.report('node-fold', step, anomaly, related);
+    }
   }
 
   private observeTask(step: TaskStep): void {

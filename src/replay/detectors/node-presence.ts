@@ -27,16 +27,17 @@ export class NodePresence {
   observe(step: ReplayStep): void {
     if (step.kind !== 'node') return;
     const { before, after, node } = step;
+    if (step.valid && step.event.type === 'MembersObserved') {
+      const members = new Set(step.event.data.members.map((member) => member.node));
+      this.latestView = { at: step.at, members, evidence: evidenceOf(step) };
+    }
+    if (before === after) return; // the fold changed nothing (evolve returns the same state)
     if (isPresent(before) && !isPresent(after)) {
       this.departures.set(node, { at: step.at, why: absence(after), evidence: evidenceOf(step) });
     } else if (isPresent(after)) {
       this.departures.delete(node);
     }
     if (after.incarnation !== before.incarnation) this.incarnations.set(node, evidenceOf(step));
-    if (step.valid && step.event.type === 'MembersObserved') {
-      const members = new Set(step.event.data.members.map((member) => member.node));
-      this.latestView = { at: step.at, members, evidence: evidenceOf(step) };
-    }
   }
 
   /** Why and since when `node` cannot run an assignment of `incarnation`, judged from `state`; undefined if it can. */

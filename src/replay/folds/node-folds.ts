@@ -17,6 +17,7 @@ import type { JournalChain } from '../inputs/input-model.ts';
 import { addedAnomalies, type NodeStep } from './replay-step.ts';
 
 const ENVELOPE_KINDS = new Set(['malformed-event', 'unknown-event-type', 'unsupported-event-version']);
+const NO_ANOMALIES: readonly Anomaly[] = Object.freeze([]);
 
 interface Fold {
   node: string | undefined;
@@ -42,17 +43,19 @@ export class NodeFolds {
     const before = this.stateOf(fold, event);
     const after = evolve(before, event as NodeEvent);
     fold.state = after;
-    const anomalies = [...addedAnomalies(before, after), ...checkpointMismatch(before, event)].map(
-      (anomaly) => ({
-        ...anomaly,
-        location,
-      }),
-    );
+    // Most events apply cleanly and are no checkpoint: no anomaly arrays to build for them.
+    const clean = after.anomalyCount === before.anomalyCount && event.type !== 'StateCheckpoint';
+    const anomalies = clean
+      ? NO_ANOMALIES
+      : [...addedAnomalies(before, after), ...checkpointMismatch(before, event)].map((anomaly) => ({
+          ...anomaly,
+          location,
+        }));
     return {
       kind: 'node',
       node: before.config.node,
       event: event as NodeEvent,
-      valid: !anomalies.some((anomaly) => ENVELOPE_KINDS.has(anomaly.kind)),
+      valid: clean || !anomalies.some((anomaly) => ENVELOPE_KINDS.has(anomaly.kind)),
       at: event.meta.at,
       location,
       before,

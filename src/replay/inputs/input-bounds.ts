@@ -8,11 +8,13 @@ import type { ReplayInputs } from './input-model.ts';
 export async function inputBounds(inputs: ReplayInputs): Promise<{ start: number; end: number }> {
   let start: number | undefined;
   let end: number | undefined;
-  for await (const item of inputs.items()) {
-    if (item.kind === 'skipped') continue;
-    const at = item.event.meta.at;
-    start = Math.min(start ?? at, at);
-    end = Math.max(end ?? at, at);
+  for await (const batch of inputs.batches()) {
+    for (const item of batch) {
+      if (item.kind === 'skipped') continue;
+      const at = item.event.meta.at;
+      start = Math.min(start ?? at, at);
+      end = Math.max(end ?? at, at);
+    }
   }
   return { start: start ?? 0, end: end ?? 0 };
 }

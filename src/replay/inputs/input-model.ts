@@ -64,6 +64,8 @@ export interface ReplayInputs {
   readonly journalBytes: number;
   /** A new pass over everything, merged by time (each input keeps its own order). */
   items(): AsyncGenerator<ReplayItem>;
+  /** The same pass in batches: what a replay of millions of events reads, waiting once per batch. */
+  batches(): AsyncGenerator<ReplayItem[]>;
   /** Removes bundle extractions; idempotent. */
   close(): Promise<void>;
 }

@@ -2,49 +2,75 @@
  * One pass over every input, merged by time with the journals' own k-way merge (each input keeps
  * its order: a journal its seq, the task log its global position), then tagged: which chain an
  * entry belongs to, or that it is the task log's; which input a skipped record came from.
+ * Journals are read a chunk at a time and items come out in batches (see mergeJournalBatches).
  */
-import { mergeJournalItems } from '../../infra/journal/merge-journals.ts';
-import { type JournalItem, readJournalChain } from '../../infra/journal/read-journal.ts';
+import { mergeJournalBatches } from '../../infra/journal/merge-journals.ts';
+import { type JournalItem, readJournalChainBatches } from '../../infra/journal/read-journal.ts';
 import { openTaskLog } from '../task-log/open-task-log.ts';
 import { taskLogItems } from '../task-log/task-log-items.ts';
 import type { JournalChain, ReplayItem, TaskLogInput } from './input-model.ts';
 
-/** Every item of `chains` and `taskLog`, merged; the task log is opened here and closed at the end. */
-export async function* mergedItems(
+/** Task-log items gathered into one batch at most. */
+const TASK_LOG_BATCH = 256;
+
+/** Every item of `chains` and `taskLog`, merged, in batches; the task log is opened here and closed at the end. */
+export async function* mergedBatches(
   chains: readonly JournalChain[],
   taskLog: TaskLogInput | undefined,
-): AsyncGenerator<ReplayItem> {
-  const files = new Map<string, { readonly chain: number; readonly display: string }>();
-  chains.forEach((chain, index) => {
-    chain.files.forEach((file, i) => {
-      files.set(file, { chain: index, display: chain.displayFiles[i] ?? file });
-    });
-  });
-  const sequences: AsyncIterable<JournalItem>[] = chains.map((chain) => readJournalChain(chain.files));
+): AsyncGenerator<ReplayItem[]> {
+  const sequences: AsyncIterable<readonly JournalItem[]>[] = chains.map((chain) =>
+    readJournalChainBatches(chain.files, chain.displayFiles),
+  );
   const log = taskLog === undefined ? undefined : await openTaskLog(taskLog.spec);
-  if (log !== undefined && taskLog !== undefined) sequences.push(taskLogItems(log, taskLog.source));
+  if (log !== undefined && taskLog !== undefined) {
+    sequences.push(batchesOf(taskLogItems(log, taskLog.source), TASK_LOG_BATCH));
+  }
+  const taskLogInput = taskLog?.input ?? 0;
   try {
-    for await (const item of mergeJournalItems(sequences)) {
-      if (item.kind === 'anomaly') {
-        const file = files.get(item.anomaly.location?.source ?? '');
-        if (file === undefined) {
-          yield { kind: 'skipped', input: taskLog?.input ?? 0, anomaly: item.anomaly };
+    for await (const { items, from } of mergeJournalBatches(sequences)) {
+      const tagged: ReplayItem[] = new Array(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as JournalItem;
+        const chain = from[i] as number;
+        const journal = chains[chain];
+        if (item.kind === 'anomaly') {
+          tagged[i] = { kind: 'skipped', input: journal?.input ?? taskLogInput, anomaly: item.anomaly };
+        } else if (journal !== undefined) {
+          tagged[i] = {
+            kind: 'journal-entry',
+            chain,
+            seq: item.seq,
+            event: item.event,
+            location: item.location,
+          };
         } else {
-          const location = { ...item.anomaly.location, source: file.display };
-          const input = (chains[file.chain] as JournalChain).input;
-          yield { kind: 'skipped', input, anomaly: { ...item.anomaly, location } };
+          tagged[i] = { kind: 'task-entry', event: item.event, location: item.location };
         }
-        continue;
       }
-      const file = files.get(item.location.source ?? '');
-      if (file !== undefined && item.location.stream === undefined) {
-        const location = { ...item.location, source: file.display };
-        yield { kind: 'journal-entry', chain: file.chain, seq: item.seq, event: item.event, location };
-      } else {
-        yield { kind: 'task-entry', event: item.event, location: item.location };
-      }
+      yield tagged;
     }
   } finally {
     await log?.close();
   }
+}
+
+/** `mergedBatches` one item at a time. */
+export async function* mergedItems(
+  chains: readonly JournalChain[],
+  taskLog: TaskLogInput | undefined,
+): AsyncGenerator<ReplayItem> {
+  for await (const batch of mergedBatches(chains, taskLog)) yield* batch;
+}
+
+/** `items` gathered into arrays of up to `max` (fewer at the end). */
+async function* batchesOf<T>(items: AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= max) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

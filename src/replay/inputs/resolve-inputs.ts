@@ -13,7 +13,7 @@ import { type OpenedBundle, openBundle } from '../bundle/read-bundle.ts';
 import { ReplayInputError } from '../replay-input-error.ts';
 import { describeTaskLogSpec, parseTaskLogSpec } from '../task-log/task-log-spec.ts';
 import type { InputSource, JournalChain, ReplayInputs, TaskLogInput } from './input-model.ts';
-import { mergedItems } from './merged-items.ts';
+import { mergedBatches, mergedItems } from './merged-items.ts';
 
 export interface InputRequest {
   /** Journal files, folders of journals, bundles. */
@@ -85,6 +85,7 @@ export async function resolveInputs(request: InputRequest): Promise<ReplayInputs
       taskLog,
       journalBytes,
       items: () => mergedItems(chains, taskLog),
+      batches: () => mergedBatches(chains, taskLog),
       close,
     };
   } catch (error) {

@@ -60,9 +60,12 @@ const CATEGORY_OF: Readonly<Record<string, EventCategory>> = {
   ),
 };
 
+/** CATEGORY_OF as a Map: looked up once per replayed event. */
+const CATEGORIES: ReadonlyMap<string, EventCategory> = new Map(Object.entries(CATEGORY_OF));
+
 /** The category of an event type; 'unknown' for a type neither domain knows. */
 export function categoryOf(type: string): EventCategory {
-  return Object.hasOwn(CATEGORY_OF, type) ? (CATEGORY_OF[type] as EventCategory) : 'unknown';
+  return CATEGORIES.get(type) ?? 'unknown';
 }
 
 /** Is `name` a category (rather than an event type)? */

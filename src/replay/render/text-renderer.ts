@@ -16,10 +16,14 @@ import { textSections } from './text-sections.ts';
 
 const TYPE_WIDTH = 22;
 const MAX_NODE_WIDTH = 24;
+const MAX_PADDED = 1_024;
 
 export class TextRenderer implements Renderer {
   private nodeWidth = 8;
   private day: string | undefined;
+  /** Node names and event types padded to their column, once each rather than once per line. */
+  private readonly nodes = new Map<string, string>();
+  private readonly types = new Map<string, string>();
 
   constructor(
     private readonly out: OutputSink,
@@ -39,8 +43,11 @@ export class TextRenderer implements Renderer {
   step(_step: ReplayStep, entry: TimelineEntry | undefined): Promise<void> | undefined {
     if (entry === undefined || !this.showTimeline) return undefined;
     const { colours } = this;
-    const marks = entry.anomalies.map((kind) => colours.error(` ⚠ ${kind}`)).join('');
-    const line = `${this.dayLine(entry.at)}${colours.dim(clockTime(entry.at))}  ${entry.node.padEnd(this.nodeWidth)}  ${colours.category(entry.category, entry.type.padEnd(TYPE_WIDTH))} ${entry.text}${marks}\n`;
+    const marks =
+      entry.anomalies.length === 0 ? '' : entry.anomalies.map((kind) => colours.error(` ⚠ ${kind}`)).join('');
+    const node = padded(this.nodes, entry.node, this.nodeWidth);
+    const type = padded(this.types, entry.type, TYPE_WIDTH);
+    const line = `${this.dayLine(entry.at)}${colours.dim(clockTime(entry.at))}  ${node}  ${colours.category(entry.category, type)} ${entry.text}${marks}\n`;
     return this.out.write(line);
   }
 
@@ -63,4 +70,14 @@ export class TextRenderer implements Renderer {
     this.day = day;
     return `${this.colours.bold(`── ${day} (UTC) ──`)}\n`;
   }
+}
+
+/** `text` padded to `width`, remembered in `cache` (a few node names and event types). */
+function padded(cache: Map<string, string>, text: string, width: number): string {
+  let result = cache.get(text);
+  if (result === undefined) {
+    result = text.padEnd(width);
+    if (cache.size < MAX_PADDED) cache.set(text, result);
+  }
+  return result;
 }

@@ -9,14 +9,21 @@ import {
   getTask,
   initialState,
   isActive,
+  isFinished,
+  isRetryable,
+  isUnfinished,
   type LeaderContext,
   listTasks,
   parseTaskEvent,
+  TASK_STATUSES,
+  type Table,
+  type Task,
   TaskAnomalies,
   type TaskEvent,
   TaskEventStreams,
   type TasksState,
 } from '../../../src/domain/task/index.ts';
+import { tableGet, tableValues } from '../../../src/domain/task/table.ts';
 import { historyArb, NODES, TASK_IDS } from './arbitraries.ts';
 import { member, membersOf, T0 } from './fixtures.ts';
 
@@ -113,6 +120,65 @@ describe('over any plausible history', () => {
           }
         }
       }),
+      runs,
+    );
+  });
+
+  it('keeps every index in step with the tasks: each task in the index of its status, counts exact', () => {
+    fc.assert(
+      fc.property(historyArb(), (events) => {
+        for (const { after } of steps(events)) {
+          const tasks = [...tableValues(after.tasks)];
+          const { indexes } = after;
+          const idsOf = (table: Table<Task>) => [...tableValues(table)].map((t) => t.taskId).sort();
+          const idsWhere = (test: (task: Task) => boolean) =>
+            tasks
+              .filter(test)
+              .map((t) => t.taskId)
+              .sort();
+          expect(idsOf(indexes.pending)).toEqual(idsWhere((t) => t.status === 'pending'));
+          expect([...indexes.pendingOldestFirst()].map((t) => t.seq)).toEqual(
+            tasks
+              .filter((t) => t.status === 'pending')
+              .map((t) => t.seq)
+              .sort((a, b) => a - b),
+          );
+          expect(idsOf(indexes.active)).toEqual(idsWhere(isActive));
+          expect(idsOf(indexes.retryable)).toEqual(idsWhere(isRetryable));
+          expect([...indexes.finishedIds()].sort()).toEqual(idsWhere(isFinished));
+          expect(idsOf(indexes.cancelRequested)).toEqual(
+            idsWhere((t) => isUnfinished(t) && t.cancelRequest !== undefined),
+          );
+          for (const table of [indexes.pending, indexes.active, indexes.retryable, indexes.cancelRequested]) {
+            for (const task of tableValues(table as Table<Task>))
+              expect(task).toBe(tableGet(after.tasks, task.taskId));
+          }
+          for (const status of TASK_STATUSES) {
+            expect(indexes.counts[status]).toBe(tasks.filter((t) => t.status === status).length);
+          }
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('retires exactly the finished tasks whose retention is over, soonest due first', () => {
+    fc.assert(
+      fc.property(
+        historyArb(),
+        fc.integer({ min: -1000, max: 100_000 }),
+        fc.nat(5_000),
+        (events, ahead, keep) => {
+          const state = events.reduce(evolve, initialState());
+          const now = T0 + ahead;
+          const finished = [...tableValues(state.tasks)].filter(isFinished);
+          const due = finished
+            .filter((t) => t.finishedAt + (t.retentionMs ?? keep) <= now)
+            .map((t) => t.taskId)
+            .sort();
+          expect([...state.indexes.retirable(now, keep)].sort()).toEqual(due);
+        },
+      ),
       runs,
     );
   });

@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validateWith } from '../../../src/domain/task/field-errors.ts';
 import {
   TaskDefaults,
   TaskLimits,
   validateCancelRequest,
   validateSubmission,
 } from '../../../src/domain/task/index.ts';
+import { SubmitTaskSchema } from '../../../src/domain/task/submission.ts';
 
 /** The fields at fault for a body, or [] when it is valid. */
 const faults = (body: unknown): string[] => {
@@ -89,5 +92,28 @@ describe('validateCancelRequest', () => {
   it('names a reason that is too long', () => {
     const result = validateCancelRequest({ reason: 'x'.repeat(TaskLimits.reasonLength + 1) });
     expect(!result.ok && result.errors.map((error) => error.field)).toEqual(['reason']);
+  });
+});
+
+describe('validating a submission quickly', () => {
+  const body = fc.oneof(
+    fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('noop', ' ', '', 'x'.repeat(129)), fc.string(), fc.anything()),
+        payload: fc.oneof(fc.jsonValue(), fc.anything(), fc.constant(undefined), fc.constant(null)),
+        other: fc.anything(),
+      },
+      { requiredKeys: [] },
+    ),
+    fc.anything(),
+  );
+
+  it('answers exactly as the schema does, whatever the body', () => {
+    fc.assert(
+      fc.property(body, (b) => {
+        expect(validateSubmission(b)).toStrictEqual(validateWith(SubmitTaskSchema, b));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -192,6 +192,31 @@ describe('file log: fsync policy', () => {
     }
   });
 
+  it("'always' writes appends made together with one fsync, each its own record, checked in turn", async () => {
+    const log = await open({ fsync: 'always' });
+    await log.append('s', [event('A')], 'no_stream');
+    const before = log.stats();
+    const outcomes = await Promise.allSettled([
+      log.append('s', [event('B')], 0),
+      log.append('s', [event('C'), event('D')], 1),
+      log.append('s', [event('X')], 1), // stale: the append before it moved the stream on
+      log.append('t', [event('E')], 'no_stream'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const rejected = outcomes[2] as PromiseRejectedResult;
+    expect(hasCode(rejected.reason, ErrorCodes.EXPECTED_REVISION_CONFLICT)).toBe(true);
+    expect(log.stats().fsyncs - before.fsyncs).toBe(1);
+    expect(log.stats().records - before.records).toBe(3);
+    const all = await readAllOf(log);
+    expect(all.map((e) => `${e.stream}:${e.revision}:${e.type}@${e.position}`)).toEqual([
+      's:0:A@1',
+      's:1:B@2',
+      's:2:C@3',
+      's:3:D@4',
+      't:0:E@5',
+    ]);
+  });
+
   it('an interval syncs written appends in the background', async () => {
     const log = await open({ fsync: { intervalMs: 20 } });
     await log.append('s', [event('A')], 'any');

@@ -62,6 +62,20 @@ describe('junk written under the root by another client', () => {
     expect(anomalies.map((a) => a.location?.source)).toEqual([junk]);
   });
 
+  it('keeps a live subscription going past junk named like the next batch, reporting it once', async () => {
+    const anomalies = anomaliesOf(t.log);
+    const watcher = new Watcher(30_000, () => true);
+    const subscription = watcher.attach(t.log);
+    await t.log.append('s', [event('A')], 'no_stream');
+    await watcher.waitForCount(1);
+    const junk = await t.pool.open().create(`${t.root}/events/~`, { data: '{nope', sequential: true });
+    await t.log.append('s', [event('B')], 0);
+    await t.log.append('s', [event('C')], 1);
+    await watcher.waitForTypes(['A', 'B', 'C']);
+    subscription.unsubscribe();
+    expect(anomalies.map((a) => [a.kind, a.location?.source])).toEqual([['unparseable-batch', junk]]);
+  });
+
   it('repairs a head holding junk from the batches, reporting it', async () => {
     const anomalies = anomaliesOf(t.log);
     await t.log.append('s', [event('A'), event('B')], 'no_stream');

@@ -34,11 +34,12 @@ const failureOf = (action: Promise<unknown>): Promise<unknown> =>
   );
 
 describe('znode layout', () => {
-  it('stores one append as one sequential znode, named after its stream, holding the whole batch', async () => {
+  it('stores one append as one sequential znode, named by its sequence, holding the whole batch', async () => {
     await t.log.append('orders', [event('A', 1), event('B', 2)], 'no_stream');
     await t.log.append('dispatch', [event('C', 3)], 'no_stream');
-    expect(await children(`${t.root}/events`)).toEqual(['dispatch~0000000001', 'orders~0000000000']);
-    expect(await json(`${t.root}/events/orders~0000000000`)).toEqual({
+    expect(await children(`${t.root}/events`)).toEqual(['~0000000000', '~0000000001']);
+    expect(await json(`${t.root}/events/~0000000001`)).toMatchObject({ stream: 'dispatch', revision: 0 });
+    expect(await json(`${t.root}/events/~0000000000`)).toEqual({
       v: 1,
       stream: 'orders',
       revision: 0,

@@ -26,7 +26,7 @@ import { ReadOnlyPoller } from './read-only-poller.ts';
 import { type AppenderStats, type FsyncPolicy, RecordAppender } from './record-appender.ts';
 import { readRecords } from './record-reader.ts';
 import { scanRecords } from './record-scan.ts';
-import { RecordWriter } from './record-writer.ts';
+import { type GroupedAppend, RecordWriter } from './record-writer.ts';
 import { SerialQueue } from './serial-queue.ts';
 
 export type { FsyncPolicy } from './record-appender.ts';
@@ -103,6 +103,34 @@ export async function openFileEventLog(options: FileEventLogOptions): Promise<Fi
     if (closing !== undefined) throw closedError();
   };
 
+  // Appends that arrive while one is being written (and fsynced) go out together next: one write
+  // and one fsync for all of them, each still its own record (record-writer.ts).
+  let waiting: {
+    readonly append: GroupedAppend;
+    readonly resolve: (result: AppendResult) => void;
+    readonly reject: (error: unknown) => void;
+  }[] = [];
+  const writeWaiting = async (activeWriter: RecordWriter): Promise<void> => {
+    const group = waiting;
+    waiting = [];
+    let outcomes: Awaited<ReturnType<RecordWriter['writeGroup']>>;
+    try {
+      outcomes = await activeWriter.writeGroup(group.map((w) => w.append));
+    } catch (error) {
+      for (const { reject } of group) reject(error);
+      return;
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      const { resolve, reject } = group[i] as (typeof group)[number];
+      if (!outcome.ok) {
+        reject(outcome.error);
+        continue;
+      }
+      for (const event of outcome.written.events) live$.next(event);
+      resolve(outcome.written.result);
+    }
+  };
+
   /** Read-only: index what the writer added since the last look, and push it live. */
   const refresh = (): Promise<void> =>
     queue.run(async () => {
@@ -146,10 +174,9 @@ export async function openFileEventLog(options: FileEventLogOptions): Promise<Fi
       assertBatchAcceptable(stream, events, maxBatchBytes);
       const activeWriter = writer;
       const prepared = activeWriter.prepare(events);
-      return queue.run(async () => {
-        const written = await activeWriter.write(stream, prepared, expected);
-        for (const event of written.events) live$.next(event);
-        return written.result;
+      return new Promise<AppendResult>((resolve, reject) => {
+        waiting.push({ append: { stream, events: prepared, expected }, resolve, reject });
+        if (waiting.length === 1) void queue.run(() => writeWaiting(activeWriter));
       });
     },
 

@@ -30,7 +30,8 @@ const storedEventSchema = z.object({
   meta: metaSchema,
 });
 
-const logRecordSchema = z
+/** The zod schema of a record: the reference for what parseLogRecord accepts. */
+export const logRecordSchema = z
   .object({
     seq: z.number().int().positive(),
     stream: z.string().min(1),
@@ -55,9 +56,65 @@ export type RecordParsing =
 
 /** Checks a decoded line has the shape of a log record. */
 export function parseLogRecord(value: unknown): RecordParsing {
+  // Every append is read back, and every record read: the usual record is checked by hand, zod
+  // decides the rest and says why.
+  const plain = plainRecord(value);
+  if (plain !== undefined) return { ok: true, record: plain };
   const parsed = logRecordSchema.safeParse(value);
   if (parsed.success) return { ok: true, record: parsed.data };
   return { ok: false, message: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+}
+
+/**
+ * A record as this log writes it, as logRecordSchema would give it back (the crc a written line
+ * carries is dropped, as zod drops it), or undefined to let zod decide: only ever says yes where zod
+ * would (a test holds it to that).
+ */
+function plainRecord(value: unknown): LogRecord | undefined {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value).length;
+  if (keys !== 3 && !(keys === 4 && typeof value.crc === 'string')) return undefined;
+  const { seq, stream, events } = value;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 1) return undefined;
+  if (typeof stream !== 'string' || stream.length === 0) return undefined;
+  if (!Array.isArray(events) || events.length === 0) return undefined;
+  const first = events[0] as { revision?: unknown; position?: unknown } | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event: unknown = events[i];
+    if (!isPlainStoredEvent(event)) return undefined;
+    if (event.revision !== (first?.revision as number) + i) return undefined;
+    if (event.position !== (first?.position as number) + i) return undefined;
+  }
+  return { seq: seq as number, stream, events: events as StoredEvent[] };
+}
+
+function isPlainStoredEvent(value: unknown): value is StoredEvent {
+  if (!isRecord(value) || Object.keys(value).length !== 7) return false;
+  const { id, revision, position, type, version, data, meta } = value;
+  if (typeof id !== 'string' || id.length === 0 || typeof type !== 'string' || type.length === 0)
+    return false;
+  if (!Number.isSafeInteger(revision) || (revision as number) < 0) return false;
+  if (!Number.isSafeInteger(position) || (position as number) < 1) return false;
+  if (!isFiniteNumber(version) || data === undefined || !isRecord(meta)) return false;
+  // meta is a loose object: other keys stay, the known ones must hold.
+  const { node, incarnation, epoch, causationId, at } = meta;
+  return (
+    typeof node === 'string' &&
+    isFiniteNumber(incarnation) &&
+    isFiniteNumber(at) &&
+    (epoch === undefined ? !('epoch' in meta) : isFiniteNumber(epoch)) &&
+    (causationId === undefined ? !('causationId' in meta) : typeof causationId === 'string')
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** The record's events as the port returns them. */

@@ -1,7 +1,9 @@
 /**
- * Turns an append into one record line: checks the expected revision against the index, numbers
- * the events, validates the record as a reader will (so nothing unreadable is ever written), writes
- * it, and indexes it. Called inside the log's serial queue: check-then-write is its critical section.
+ * Turns appends into record lines: checks each expected revision against the index, numbers the
+ * events, validates each record as a reader will (so nothing unreadable is ever written), writes
+ * them, and indexes them. Called inside the log's serial queue: check-then-write is its critical
+ * section. Appends queued together are written together, with one fsync for all of them (group
+ * commit): each still gets its own record, checked and numbered after the ones before it.
  */
 import { ErrorCodes, TaskdError } from '../../../errors.ts';
 import {
@@ -16,7 +18,7 @@ import {
 import { encodeChecksummedLine } from './checksummed-line.ts';
 import { loggedEvents, parseLogRecord } from './log-record.ts';
 import type { AppenderStats, RecordAppender } from './record-appender.ts';
-import { entryFor, type RecordIndex } from './record-index.ts';
+import { entryFor, type RecordIndex, type RecordOutline } from './record-index.ts';
 
 /** An event to append with its id settled. */
 export interface PreparedEvent extends EventToAppend {
@@ -27,6 +29,23 @@ export interface Written {
   readonly result: AppendResult;
   /** The events as a reader will get them back (after the JSON round trip). */
   readonly events: readonly LoggedEvent[];
+}
+
+/** One append of a group: what to write, and how it turned out. */
+export interface GroupedAppend {
+  readonly stream: string;
+  readonly events: readonly PreparedEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+export type GroupOutcome =
+  | { readonly ok: true; readonly written: Written }
+  | { readonly ok: false; readonly error: unknown };
+
+interface Staged {
+  readonly record: RecordOutline;
+  readonly line: Buffer;
+  readonly written: Written;
 }
 
 export class RecordWriter {
@@ -52,13 +71,57 @@ export class RecordWriter {
     events: readonly PreparedEvent[],
     expected: ExpectedRevision,
   ): Promise<Written> {
-    const length = this.index.streamLength(stream);
+    const [outcome] = await this.writeGroup([{ stream, events, expected }]);
+    if (outcome === undefined || !outcome.ok) throw outcome?.error;
+    return outcome.written;
+  }
+
+  /**
+   * Appends each of `appends` as its own record, in order, with one write and one fsync: an append
+   * whose expectation fails, or that is not a valid record, fails alone and writes nothing; a write
+   * that fails fails them all, having written nothing.
+   */
+  async writeGroup(appends: readonly GroupedAppend[]): Promise<GroupOutcome[]> {
+    const outcomes: (GroupOutcome | Staged)[] = [];
+    const lengths = new Map<string, number>();
+    let seq = this.index.lastSeq;
+    let position = this.index.lastPosition;
+    for (const append of appends) {
+      const length = lengths.get(append.stream) ?? this.index.streamLength(append.stream);
+      try {
+        const staged = this.stage(append, length, seq + 1, position + 1);
+        outcomes.push(staged);
+        lengths.set(append.stream, length + append.events.length);
+        seq += 1;
+        position += append.events.length;
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    const staged = outcomes.filter((o): o is Staged => 'line' in o);
+    if (staged.length > 0) {
+      try {
+        let offset = await this.appender.write(Buffer.concat(staged.map((s) => s.line)));
+        for (const { record, line } of staged) {
+          this.index.add(entryFor(record, { offset, length: line.length - 1, line: this.nextLine }));
+          this.nextLine += 1;
+          offset += line.length;
+        }
+      } catch (error) {
+        return outcomes.map((o) => ('line' in o ? { ok: false, error } : o));
+      }
+    }
+    return outcomes.map((o) => ('line' in o ? { ok: true, written: o.written } : o));
+  }
+
+  /** The record of one append after `length` events of its stream, at `seq` and `firstPosition`. */
+  private stage(append: GroupedAppend, length: number, seq: number, firstPosition: number): Staged {
+    const { stream, events, expected } = append;
     if (!expectationHolds(expected, length)) {
       throw new ExpectedRevisionConflict(stream, expected, currentRevision(length));
     }
-    const firstPosition = this.index.lastPosition + 1;
     const record = {
-      seq: this.index.lastSeq + 1,
+      seq,
       stream,
       events: events.map((event, i) => ({
         id: event.id,
@@ -81,16 +144,14 @@ export class RecordWriter {
         },
       );
     }
-    const offset = await this.appender.write(line);
-    this.index.add(entryFor(record, { offset, length: line.length - 1, line: this.nextLine }));
-    this.nextLine += 1;
-    return {
+    const written = {
       result: {
         nextExpectedRevision: length + events.length - 1,
         position: firstPosition + events.length - 1,
       },
       events: loggedEvents(readBack.record),
     };
+    return { record, line, written };
   }
 
   breakWith(error: TaskdError): void {

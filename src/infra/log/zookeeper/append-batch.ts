@@ -50,6 +50,8 @@ import {
   streamHeadPath,
 } from './znode-names.ts';
 
+const EMPTY = Buffer.alloc(0);
+
 /** Races lost in a row before an 'any'/'exists' append gives up: a bound, not an expected case. */
 const MAX_ATTEMPTS = 100;
 /** Multis sent again after a passing failure (each waits up to the session's request timeout). */
@@ -100,14 +102,16 @@ export async function appendBatch(
         : { op: 'setData', path: headPath, data, version: head.version };
     const batchOp: MultiOp = {
       op: 'create',
-      path: batchPathPrefix(layout, encoded),
+      path: batchPathPrefix(layout),
       data: encodeBatch(prepared, length),
       sequential: true,
       acl,
     };
+    // Any version: appends to different streams never conflict here; live readers watch it.
+    const tipOp: MultiOp = { op: 'setData', path: layout.tip, data: EMPTY, version: -1 };
     let results: MultiResult[];
     try {
-      results = await session.multi([headOp, batchOp]);
+      results = await session.multi([headOp, batchOp, tipOp]);
     } catch (error) {
       heads.forget(stream);
       if (isRetryableZkError(error) && resends < MAX_RESENDS) {

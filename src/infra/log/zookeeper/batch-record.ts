@@ -35,7 +35,8 @@ const storedEventSchema = z.object({
   meta: metaSchema,
 });
 
-const batchSchema = z.object({
+/** The zod schema of a batch: the reference for what decodeBatch accepts. */
+export const batchSchema = z.object({
   v: z.literal(1),
   stream: z.string().min(1),
   revision: z.number().int().nonnegative(),
@@ -50,6 +51,8 @@ export interface PreparedBatch {
   readonly count: number;
   /** Recognises this batch once stored, when an attempt's outcome was not heard. */
   readonly firstId: string;
+  /** Each event's id, given or made. */
+  readonly ids: readonly string[];
   readonly eventsJson: string;
 }
 
@@ -77,6 +80,7 @@ export function prepareBatch(
     stream,
     count: events.length,
     firstId: stored[0]?.id ?? '',
+    ids: stored.map((event) => event.id),
     eventsJson: JSON.stringify(stored),
   };
   // The widest revision a batch can carry, so no later attempt can grow past the check.
@@ -109,9 +113,52 @@ export function decodeBatch(data: Buffer): BatchDecoding {
   } catch (error) {
     return { ok: false, message: `not JSON (${error instanceof Error ? error.message : String(error)})` };
   }
+  // Every node reads every batch: the usual one is checked by hand, zod decides the rest and says why.
+  if (isPlainBatch(value)) return { ok: true, batch: value };
   const parsed = batchSchema.safeParse(value);
   if (parsed.success) return { ok: true, batch: parsed.data };
   return { ok: false, message: z.prettifyError(parsed.error).replaceAll('\n', '; ') };
+}
+
+/**
+ * What batchSchema accepts, with no key it would strip and nothing it would copy differently: a
+ * batch as this log writes it. Only ever says yes where zod would (a test holds it to that).
+ */
+function isPlainBatch(value: unknown): value is StoredBatch {
+  if (!isRecord(value) || Object.keys(value).length !== 4) return false;
+  const { v, stream, revision, events } = value;
+  if (v !== 1 || typeof stream !== 'string' || stream.length === 0) return false;
+  if (!Number.isSafeInteger(revision) || (revision as number) < 0) return false;
+  if (!Array.isArray(events) || events.length === 0 || events.length > MAX_EVENTS_PER_BATCH) return false;
+  for (let i = 0; i < events.length; i++) if (!isPlainStoredEvent(events[i])) return false;
+  return true;
+}
+
+function isPlainStoredEvent(value: unknown): boolean {
+  if (!isRecord(value) || Object.keys(value).length !== 5) return false;
+  const { id, type, version, data, meta } = value;
+  if (typeof id !== 'string' || id.length === 0 || typeof type !== 'string') return false;
+  if (typeof version !== 'number' || !Number.isFinite(version) || data === undefined) return false;
+  // meta is a loose object: other keys stay, the known ones must hold.
+  if (!isRecord(meta)) return false;
+  const { node, incarnation, epoch, causationId, at } = meta;
+  return (
+    typeof node === 'string' &&
+    isFiniteNumber(incarnation) &&
+    isFiniteNumber(at) &&
+    (epoch === undefined ? !('epoch' in meta) : isFiniteNumber(epoch)) &&
+    (causationId === undefined ? !('causationId' in meta) : typeof causationId === 'string')
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isFiniteNumber(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** The batch's events as the port returns them. */

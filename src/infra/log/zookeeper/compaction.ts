@@ -143,10 +143,13 @@ async function deleteBatches(
   names: readonly string[],
   cutSequence: number,
 ): Promise<number> {
-  const doomed = names.filter((name) => {
-    const batch = parseBatchName(name);
-    return batch !== undefined && batch.sequence <= cutSequence;
-  });
+  // Oldest first (one session's requests apply in the order sent): an interrupted compaction leaves
+  // the oldest batches gone, never a hole in the middle of what stays.
+  const doomed = names
+    .map(parseBatchName)
+    .filter((batch) => batch !== undefined && batch.sequence <= cutSequence)
+    .sort((a, b) => (a?.sequence ?? 0) - (b?.sequence ?? 0))
+    .map((batch) => batch?.name as string);
   let deleted = 0;
   for (let start = 0; start < doomed.length; start += DELETE_GROUP) {
     deps.assertOpen();

@@ -30,9 +30,11 @@ export async function ensureLayout(
 ): Promise<void> {
   await ensureSharedTop(session, layout.root);
   for (const path of [layout.events, layout.streams, layout.snapshots]) await session.mkdirp(path, { acl });
-  try {
-    await session.create(layout.snapshotPointer, { acl });
-  } catch (error) {
-    if (!hasCode(error, ErrorCodes.ZK_NODE_EXISTS)) throw error;
+  for (const path of [layout.snapshotPointer, layout.tip]) {
+    try {
+      await session.create(path, { acl });
+    } catch (error) {
+      if (!hasCode(error, ErrorCodes.ZK_NODE_EXISTS)) throw error;
+    }
   }
 }

@@ -1,32 +1,47 @@
 /**
- * subscribeAll on ZooKeeper: the events parent's child list, watched (the adapter's watchChildren$
- * re-arms after every fire and after every reconnect, and emits the current list first), and after
- * each list, a read of every batch above the last one emitted. The first list is the catch-up, the
- * next ones are live: one code path, so nothing falls between catch-up and live.
+ * subscribeAll on ZooKeeper: a catch-up that lists the batches, then live reads that follow the tip.
  *
- * Why "sequence above the last one read" never skips a batch: the leader gives a sequential znode
- * its sequence while ordering the write, in the same order as the writes' zxids, and every server
- * applies writes in zxid order. So once a batch with sequence s is visible, every batch with a
- * smaller sequence is visible too (or was compacted away, and is then in the snapshot), and no later
- * batch can get a smaller sequence. A reconnect does not break this: ZooKeeper never lets a session
- * attach to a server that has seen less than the session has (lastZxidSeen in the handshake).
- * And never repeats: the cursor only moves forward, and the reader keeps only positions above it.
+ * Every append sets the tip znode in the multi that creates its batch, so the tip's mzxid is the
+ * zxid of the newest append, and equals the czxid of its batch. The tip is watched (the adapter's
+ * watchData$ re-arms after every fire and after every reconnect, and emits the current value first).
+ * While the tip is newer than the newest batch read, the reader reads the next batch by its name,
+ * `~<sequence + 1>` (znode-names.ts): one small read per append, where a child list of the whole log
+ * would cost every node a transfer that grows with the log.
  *
- * Reads run one at a time; a list that arrives meanwhile is read after. A read that fails for a
- * passing reason (disconnected, timeout) is tried again after `retryDelayMs` (and the watch re-reads
- * on reconnect); any other failure ends the subscription with the port's error.
+ * Why reading by the next name never skips a batch: the leader gives a sequential znode its sequence
+ * while ordering the write, in the same order as the writes' zxids, and every server applies writes
+ * in zxid order; so once a batch with sequence s is visible, every smaller one is too (or was
+ * compacted away, and is then in the snapshot), and no later batch gets a smaller sequence. A reconnect
+ * does not break this: ZooKeeper never lets a session attach to a server that has seen less than it
+ * has. When the next name is absent although the tip says more was appended, the sequence went to
+ * something else (compaction's deletes and foreign znodes count too, or an older log's name): the
+ * reader then lists the batches (log-reader.ts, with the snapshot), as the catch-up does, and is
+ * caught up to the tip it saw before listing. And never repeats: the cursor only moves forward, and the
+ * reader keeps only positions above it.
+ *
+ * Reads run one at a time; a tip that moves meanwhile is read after. A read that fails for a passing
+ * reason (disconnected, timeout) is tried again after `retryDelayMs` (and the watch re-reads on
+ * reconnect); any other failure ends the subscription with the port's error.
  */
 import { Observable } from 'rxjs';
-import type { NodeChildren } from '../../zookeeper/index.ts';
+import type { NodeData } from '../../zookeeper/index.ts';
 import { isRetryableZkError } from '../../zookeeper/index.ts';
 import type { LoggedEvent } from '../port.ts';
 import type { Segment } from './log-reader.ts';
+import { endOfSequence, sequenceOf } from './positions.ts';
+
+/** Batches read by name at once when the tip says several appends happened. */
+const READ_AHEAD = 8;
+/** Events handed on in one turn of the event loop: folding a batch of a thousand must not stall it. */
+const SLICE = 200;
 
 export interface LiveEventsDeps {
-  /** The events parent's children: current first, then on every change (watchChildren$). */
-  readonly children$: Observable<NodeChildren | null>;
-  /** Everything above a cursor, in order; `listed` spares a child list already in hand. */
-  readonly read: (after: number, listed: readonly string[] | undefined) => AsyncIterable<Segment>;
+  /** The tip: current first, then after every append (watchData$). */
+  readonly tip$: Observable<NodeData | null>;
+  /** Everything above a cursor, in order, listing the batches: the catch-up, and after a gap. */
+  readonly readListed: (after: number) => AsyncIterable<Segment>;
+  /** The batch with this sequence, read by its name. */
+  readonly readBatch: (sequence: number) => Promise<Segment | 'absent'>;
   /** Completes (or errors) every subscription once the log closes. */
   readonly closed$: Observable<unknown>;
   readonly retryDelayMs: number;
@@ -38,20 +53,73 @@ export interface LiveEventsDeps {
 export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<LoggedEvent> {
   return new Observable<LoggedEvent>((subscriber) => {
     let through = after;
+    /** Every append up to this zxid has been read. */
+    let caught = -1n;
+    /** The tip as last seen: the newest append's zxid, and how many appends the tip has seen. */
+    let tip = { zxid: 0n, version: 0 };
+    /** How many appends (tip versions) the batches read so far account for: what is left to read. */
+    let readVersion = 0;
+    let mustList = true;
     let reading = false;
     let again = false;
-    let latest: readonly string[] | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
     const active = (): boolean => !subscriber.closed;
 
+    /** Hands a segment's events on, a slice per turn of the event loop (a batch may hold thousands). */
+    const emit = async (segment: Segment): Promise<void> => {
+      const { events } = segment;
+      for (let start = 0; start < events.length; start += SLICE) {
+        if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!active()) return;
+        for (let i = start; i < Math.min(events.length, start + SLICE); i++)
+          subscriber.next(events[i] as LoggedEvent);
+      }
+      through = Math.max(through, segment.through);
+      if (segment.zxid !== undefined && segment.zxid > caught) caught = segment.zxid;
+    };
+
+    /** Lists the batches above the cursor (and the snapshot): caught up to the tip seen before. */
+    const readByListing = async (): Promise<void> => {
+      const target = tip;
+      for await (const segment of deps.readListed(through)) {
+        if (!active()) return;
+        await emit(segment);
+      }
+      if (target.zxid > caught) caught = target.zxid;
+      readVersion = Math.max(readVersion, target.version);
+      mustList = false;
+    };
+
+    /** Reads the next batches by name while the tip is ahead; false at a gap. */
+    const readByName = async (): Promise<boolean> => {
+      while (tip.zxid > caught) {
+        if (through !== endOfSequence(sequenceOf(through))) return false;
+        // One batch per append the tip counted and no batch accounts for yet: read those at once.
+        const want = Math.min(READ_AHEAD, Math.max(1, tip.version - readVersion));
+        const first = sequenceOf(through) + 1;
+        const reads = Array.from({ length: want }, (_, i) => deps.readBatch(first + i));
+        for (const read of reads) read.catch(() => undefined); // one not awaited must not go unhandled
+        for (const [index, read] of reads.entries()) {
+          const segment = await read;
+          if (!active()) return true;
+          if (segment === 'absent') {
+            if (index === 0) return false;
+            break;
+          }
+          await emit(segment);
+          readVersion += 1;
+        }
+      }
+      readVersion = Math.max(readVersion, tip.version);
+      return true;
+    };
+
     const readOnce = async (): Promise<void> => {
-      const listed = latest;
-      latest = undefined;
       try {
-        for await (const segment of deps.read(through, listed)) {
-          if (!active()) return;
-          for (const event of segment.events) subscriber.next(event);
-          through = Math.max(through, segment.through);
+        if (mustList) await readByListing();
+        if (!(await readByName())) {
+          mustList = true;
+          await readByListing();
         }
       } catch (error) {
         if (!active()) return;
@@ -84,9 +152,10 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
       next: () => subscriber.complete(),
       complete: () => subscriber.complete(),
     });
-    const watched = deps.children$.subscribe({
-      next: (children) => {
-        latest = children?.children ?? [];
+    const watched = deps.tip$.subscribe({
+      next: (node) => {
+        // A tip that is gone (removed by hand) says nothing new: the last one seen stands.
+        if (node !== null) tip = { zxid: node.stat.mzxid, version: node.stat.version };
         trigger();
       },
       error: (error: unknown) => subscriber.error(deps.toLogError(error)),

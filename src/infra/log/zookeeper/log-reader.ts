@@ -20,11 +20,15 @@ import { decodeChunk, decodePointer, type SnapshotPointer, type SnapshotRef } fr
 import type { ZnodeAnomalies } from './znode-anomalies.ts';
 import {
   type BatchName,
+  batchPath,
   chunkPath,
   encodeStreamName,
   type LogLayout,
   parseBatchName,
 } from './znode-names.ts';
+
+/** "~" and the 10-digit sequence that end a batch name. */
+const SUFFIX = 11;
 
 /** Batch reads in flight at once during a read (each at most 1 MB). */
 const READ_AHEAD = 16;
@@ -41,13 +45,13 @@ export interface ReaderDeps {
 export interface Segment {
   readonly events: readonly LoggedEvent[];
   readonly through: number;
+  /** The zxid that created the batch read (absent for a snapshot): the tip's mzxid once it was appended. */
+  readonly zxid?: bigint;
 }
 
 export interface ReadScope {
-  /** Only this stream: its batches are found by name, its snapshot events by their field. */
+  /** Only this stream: its events are found by their field (an old batch's name names it too). */
   readonly stream?: string;
-  /** The events' child list, already read (by a watch); used by the first pass only. */
-  readonly listed?: readonly string[];
 }
 
 /** Everything with a position above `after`, in position order, one batch (or snapshot) at a time. */
@@ -60,11 +64,9 @@ export async function* readSegments(
   const inScope = (event: LoggedEvent): boolean =>
     scope.stream === undefined || event.stream === scope.stream;
   let through = after;
-  let listed = scope.listed;
   for (;;) {
     deps.assertOpen();
-    const names = listed ?? (await listBatches(deps));
-    listed = undefined;
+    const names = await listBatches(deps);
     const pointer = await readPointer(deps);
     const { ref } = pointer;
     if (ref !== undefined && through < ref.upTo) {
@@ -97,6 +99,7 @@ export async function* readSegments(
         yield {
           events: events.filter((e) => e.position > through && inScope(e)),
           through: endOfSequence(batch.sequence),
+          zxid: node.stat.czxid,
         };
       }
       through = endOfSequence(batch.sequence);
@@ -123,6 +126,19 @@ function readAhead(
     }
     return reads[index]!;
   };
+}
+
+/**
+ * The batch with `sequence`, read by its name: 'absent' when there is no such znode (not written
+ * yet, compacted away, or a sequence that went to something else). What live readers follow with.
+ */
+export async function readBatchAt(deps: ReaderDeps, sequence: number): Promise<Segment | 'absent'> {
+  const path = batchPath(deps.layout, sequence);
+  const node = await deps.session.getData(path);
+  if (node === null) return 'absent';
+  const batch = { name: path.slice(path.lastIndexOf('/') + 1), encodedStream: '', sequence };
+  const events = decodedEvents(deps, path, batch, node.data);
+  return { events, through: endOfSequence(sequence), zxid: node.stat.czxid };
 }
 
 /** The event of `stream` at `revision`, if it can still be read. */
@@ -161,13 +177,19 @@ function batchesAbove(
 ): BatchName[] {
   const batches: BatchName[] = [];
   for (const name of names) {
+    // Most names are batches already read: tell them by their sequence suffix, without the regex.
+    if (name.length > SUFFIX && name[name.length - SUFFIX] === '~') {
+      const sequence = Number(name.slice(1 - SUFFIX));
+      if (Number.isSafeInteger(sequence) && endOfSequence(sequence) <= through) continue;
+    }
     const batch = parseBatchName(name);
     if (batch === undefined) {
       const path = `${deps.layout.events}/${name}`;
       deps.anomalies.report({ kind: 'foreign-znode', path, message: 'not a batch name this log writes' });
     } else if (
       endOfSequence(batch.sequence) > through &&
-      (prefix === undefined || batch.encodedStream === prefix)
+      // A batch named by sequence alone may hold any stream: only its data says which.
+      (prefix === undefined || batch.encodedStream === prefix || batch.encodedStream === '')
     ) {
       batches.push(batch);
     }
@@ -183,7 +205,7 @@ function decodedEvents(deps: ReaderDeps, path: string, batch: BatchName, data: B
     return [];
   }
   const { stream } = decoded.batch;
-  if (encodeStreamName(stream) !== batch.encodedStream) {
+  if (batch.encodedStream !== '' && encodeStreamName(stream) !== batch.encodedStream) {
     const message = `holds stream "${stream}", which its name does not`;
     deps.anomalies.report({ kind: 'unparseable-batch', path, sequence, stream, message });
     return [];

@@ -1,15 +1,21 @@
 /**
  * Names of the task log's znodes. Under the log's root (default `/taskd/<cluster>/log`):
  *
- *   events/<stream>~<sequence>    one persistent sequential znode per append: the batch of events
+ *   events/~<sequence>            one persistent sequential znode per append: the batch of events
  *   streams/<stream>              the stream's head: its length, and a version bumped by every append
+ *   tip                           set by every append, in the same multi: what live readers watch
  *   snapshot                      pointer to the current compaction snapshot (empty: none yet)
  *   snapshots/snap-<sequence>/chunk-<n>   the snapshot's events (see snapshot-record.ts)
  *
+ * A batch's name is its sequence alone (its stream is in its data), so a reader that has read batch
+ * s knows the name of the next one, `~<s+1>`, and follows the log by reading it when the tip moves,
+ * instead of listing every batch of the log on each append (a child list grows with the log until
+ * compaction, and ZooKeeper sends it whole). Logs written before carry the stream before the '~'
+ * (`<stream>~<sequence>`): such names are still read, and found by the listing a reader falls back to.
+ *
  * Stream names are percent-encoded over their UTF-8 bytes: letters, digits, '_' and '-' stay, every
  * other byte becomes %XX. So an encoded name never holds '/', '~', '.', control or reserved Unicode
- * characters, and '~' can separate it from the sequence. Because the prefix of a batch's name is its
- * stream, a stream's batches are found from the events' child list without reading any data.
+ * characters.
  *
  * The sequence suffix is ZooKeeper's: the events parent's cversion as 10 digits. It overflows after
  * 2³¹ − 1 child creations and deletions (compaction's deletes count too); the suffix then turns
@@ -22,7 +28,7 @@ export const MAX_ENCODED_STREAM_LENGTH = 512;
 
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const SAFE_BYTE = /^[A-Za-z0-9_-]$/;
-const BATCH_NAME = /^([A-Za-z0-9_%-]+)~(\d{10})$/;
+const BATCH_NAME = /^([A-Za-z0-9_%-]*)~(\d{10})$/;
 const SNAPSHOT_NAME = /^snap-(\d{10})$/;
 /** With the u flag only a lone surrogate matches: such a string has no UTF-8 form. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -34,6 +40,7 @@ export interface LogLayout {
   readonly streams: string;
   readonly snapshots: string;
   readonly snapshotPointer: string;
+  readonly tip: string;
 }
 
 /** The root of `cluster`'s task log when none is configured. */
@@ -64,6 +71,7 @@ export function logLayout(root: string): LogLayout {
     streams: `${root}/streams`,
     snapshots: `${root}/snapshots`,
     snapshotPointer: `${root}/snapshot`,
+    tip: `${root}/tip`,
   };
 }
 
@@ -98,9 +106,14 @@ export function decodeStreamName(encoded: string): string {
   return decodeURIComponent(encoded);
 }
 
-/** What a create of a stream's next batch is given; ZooKeeper appends the sequence. */
-export function batchPathPrefix(layout: LogLayout, encodedStream: string): string {
-  return `${layout.events}/${encodedStream}~`;
+/** What a create of the next batch is given; ZooKeeper appends the sequence. */
+export function batchPathPrefix(layout: LogLayout): string {
+  return `${layout.events}/~`;
+}
+
+/** The path of the batch with `sequence`, as this log names batches now. */
+export function batchPath(layout: LogLayout, sequence: number): string {
+  return `${layout.events}/~${String(sequence).padStart(10, '0')}`;
 }
 
 /** The head znode of a stream. */
@@ -111,6 +124,7 @@ export function streamHeadPath(layout: LogLayout, encodedStream: string): string
 /** A child of the events parent, understood. */
 export interface BatchName {
   readonly name: string;
+  /** The stream, encoded, in a name written before batches were named by sequence alone; else ''. */
   readonly encodedStream: string;
   readonly sequence: number;
 }

@@ -5,10 +5,11 @@
  *
  * - One append = one persistent sequential znode holding the whole batch, created in the same multi
  *   that checks and bumps the stream's head: atomic, and fenced by the expected revision.
- * - readAll / subscribeAll list the events parent and read batches in sequence order.
- *   readStream lists the same parent and reads only the stream's batches (their names start with
- *   the stream): its cost is one child list of the whole log, plus one read per batch of the stream.
- *   compact() keeps that list bounded.
+ * - readAll lists the events parent and reads batches in sequence order; subscribeAll does the same
+ *   to catch up, then follows the tip, reading each new batch by its name (live-events.ts).
+ *   readStream lists the same parent and reads every batch (a batch's stream is in its data): it
+ *   serves the rare paths of append (a head holding junk, an append whose outcome was not heard).
+ *   compact() keeps the list bounded.
  * - Batches are kept under ZooKeeper's 1 MB znode limit: `maxBatchBytes` (default 900 000, by the
  *   contract's measure) and the encoded znode size (batch-record.ts) are both checked before
  *   anything is written.
@@ -28,15 +29,15 @@ import {
   type ZooKeeperSession,
   type ZooKeeperSessionOptions,
 } from '../../zookeeper/index.ts';
-import { assertBatchAcceptable } from '../batch-size.ts';
+import { assertBatchAcceptable, batchBytesFromStored } from '../batch-size.ts';
 import type { AppendResult, EventLog, EventToAppend, ExpectedRevision, LoggedEvent } from '../port.ts';
 import { type AppendDeps, appendBatch } from './append-batch.ts';
-import { prepareBatch } from './batch-record.ts';
+import { type PreparedBatch, prepareBatch } from './batch-record.ts';
 import { type CompactionResult, type CompactOptions, compact } from './compaction.ts';
 import { aclFor, ensureLayout } from './layout-setup.ts';
 import { liveEvents$ } from './live-events.ts';
 import { logClosedError, toLogError } from './log-errors.ts';
-import { countEvents, eventAt, type ReaderDeps, readSegments } from './log-reader.ts';
+import { countEvents, eventAt, type ReaderDeps, readBatchAt, readSegments } from './log-reader.ts';
 import { cursorAfter } from './positions.ts';
 import { HeadCache } from './stream-head.ts';
 import { ZnodeAnomalies } from './znode-anomalies.ts';
@@ -164,8 +165,19 @@ function createLog({ options, layout, acl, session, ownsSession }: LogParts): Zo
     ): Promise<AppendResult> {
       assertOpen();
       assertExpected(stream, expected);
-      assertBatchAcceptable(stream, events, maxBatchBytes);
-      const prepared = prepareBatch(stream, events, newId);
+      // Encoded once: the contract's measure comes from the same JSON (batchBytesFromStored). A
+      // batch that cannot be encoded is judged by assertBatchAcceptable first, as it always was.
+      let prepared: PreparedBatch | undefined;
+      let unprepared: unknown;
+      try {
+        prepared = prepareBatch(stream, events, newId);
+      } catch (error) {
+        unprepared = error;
+      }
+      const measured =
+        prepared === undefined ? undefined : batchBytesFromStored(events, prepared.eventsJson, prepared.ids);
+      assertBatchAcceptable(stream, events, maxBatchBytes, measured);
+      if (prepared === undefined) throw unprepared;
       return tracked('append', () => appendBatch(appender, prepared, expected));
     },
 
@@ -185,8 +197,9 @@ function createLog({ options, layout, acl, session, ownsSession }: LogParts): Zo
       if (isClosed()) return throwError(() => logClosedError(root));
       return liveEvents$(
         {
-          children$: session.watchChildren$(layout.events),
-          read: (cursor, listed) => readSegments(reader, cursor, listed === undefined ? {} : { listed }),
+          tip$: session.watchData$(layout.tip),
+          readListed: (cursor) => readSegments(reader, cursor),
+          readBatch: (sequence) => readBatchAt(reader, sequence),
           closed$,
           retryDelayMs: options.retryDelayMs ?? 500,
           toLogError: portError('subscribeAll'),

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { batchBytes, batchBytesFromStored } from '../../../../src/infra/log/batch-size.ts';
 import {
+  batchSchema,
   decodeBatch,
   encodeBatch,
   loggedEventsOf,
@@ -30,5 +33,94 @@ describe('batch znode data', () => {
       const decoded = decodeBatch(Buffer.from(text));
       expect(decoded).toMatchObject({ ok: false, message: expect.any(String) });
     }
+  });
+});
+
+describe('decoding batches as this log writes them', () => {
+  const stored = {
+    v: 1,
+    stream: 'dispatch',
+    revision: 3,
+    events: [
+      {
+        id: 'e1',
+        type: 'TaskAssigned',
+        version: 1,
+        data: { taskId: 't1', attempt: 1 },
+        meta: { node: 'n1', incarnation: 2, epoch: 4, at: 10 },
+      },
+    ],
+  };
+  const mutation = fc.tuple(
+    fc.constantFrom('batch', 'event', 'meta'),
+    fc.constantFrom(
+      'v',
+      'stream',
+      'revision',
+      'events',
+      'id',
+      'type',
+      'version',
+      'data',
+      'meta',
+      'node',
+      'incarnation',
+      'epoch',
+      'causationId',
+      'at',
+      'other',
+    ),
+    fc.oneof(fc.anything(), fc.constant(undefined), fc.constantFrom(0, -1, 1.5, '', 'x', [], {}, null)),
+  );
+
+  it('agrees with the zod schema on any batch, changed in one place', () => {
+    fc.assert(
+      fc.property(mutation, ([where, key, value]) => {
+        const batch = structuredClone(stored) as Record<string, unknown>;
+        const first = (batch.events as Record<string, unknown>[])[0] as Record<string, unknown>;
+        const target =
+          where === 'batch' ? batch : where === 'event' ? first : (first.meta as Record<string, unknown>);
+        target[key] = value;
+        const text = JSON.stringify(batch);
+        const decoded = decodeBatch(Buffer.from(text));
+        const reference = batchSchema.safeParse(JSON.parse(text));
+        expect(decoded.ok).toBe(reference.success);
+        if (decoded.ok && reference.success) expect(decoded.batch).toEqual(reference.data);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("the contract's measure of a batch", () => {
+  const anEvent = fc.record(
+    {
+      id: fc.oneof(fc.string({ minLength: 1 }), fc.constant(undefined)),
+      type: fc.string(),
+      version: fc.integer(),
+      data: fc.jsonValue(),
+      meta: fc.record({ node: fc.string(), incarnation: fc.nat(), at: fc.integer() }),
+    },
+    { requiredKeys: ['type', 'version', 'data', 'meta'] },
+  );
+
+  it('comes out of the encoded batch the same as from a JSON.stringify of the events', () => {
+    fc.assert(
+      fc.property(
+        fc.array(anEvent, { minLength: 1, maxLength: 8 }),
+        fc.string({ minLength: 1 }),
+        (events, made) => {
+          const prepared = prepareBatch('s', events, () => `${made}-id`);
+          expect(batchBytesFromStored(events, prepared.eventsJson, prepared.ids)).toBe(batchBytes(events));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('cannot be told from the encoded batch when an event carries fields of its own', () => {
+    const events = [{ ...event('A', 1), extra: 'x' }];
+    const prepared = prepareBatch('s', events, () => 'id');
+    expect(batchBytesFromStored(events, prepared.eventsJson, prepared.ids)).toBeUndefined();
   });
 });

@@ -61,8 +61,12 @@ describe('batch znode names', () => {
     });
   });
 
-  it('are not recognised without a stream, a separator or ten digits, or once the counter overflowed', () => {
-    for (const name of ['~0000000001', 'a0000000001', 'a~123', 'a~-000000001', 'a.b~0000000001']) {
+  it('are the sequence alone after the "~" as this log writes them now', () => {
+    expect(parseBatchName('~0000000007')).toEqual({ name: '~0000000007', encodedStream: '', sequence: 7 });
+  });
+
+  it('are not recognised without a separator or ten digits, or once the counter overflowed', () => {
+    for (const name of ['a0000000001', 'a~123', 'a~-000000001', 'a.b~0000000001', '~0000000001x']) {
       expect(parseBatchName(name)).toBeUndefined();
     }
   });
@@ -76,6 +80,7 @@ describe('the log root', () => {
       streams: '/taskd/prod-1/log/streams',
       snapshots: '/taskd/prod-1/log/snapshots',
       snapshotPointer: '/taskd/prod-1/log/snapshot',
+      tip: '/taskd/prod-1/log/tip',
     });
   });
 

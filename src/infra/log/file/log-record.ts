@@ -9,7 +9,9 @@
  * log's global position (an event sequence, not a byte offset: an append of several events needs one
  * position per event). Revisions and positions inside a record are consecutive.
  */
+
 import { z } from 'zod';
+import { isFiniteNumber, isPlainEventMeta, isRecord } from '../plain-shapes.ts';
 import type { LoggedEvent } from '../port.ts';
 
 const metaSchema = z.looseObject({
@@ -97,24 +99,7 @@ function isPlainStoredEvent(value: unknown): value is StoredEvent {
   if (!Number.isSafeInteger(position) || (position as number) < 1) return false;
   if (!isFiniteNumber(version) || data === undefined || !isRecord(meta)) return false;
   // meta is a loose object: other keys stay, the known ones must hold.
-  const { node, incarnation, epoch, causationId, at } = meta;
-  return (
-    typeof node === 'string' &&
-    isFiniteNumber(incarnation) &&
-    isFiniteNumber(at) &&
-    (epoch === undefined ? !('epoch' in meta) : isFiniteNumber(epoch)) &&
-    (causationId === undefined ? !('causationId' in meta) : typeof causationId === 'string')
-  );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function isFiniteNumber(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value);
+  return isPlainEventMeta(meta);
 }
 
 /** The record's events as the port returns them. */

@@ -7,8 +7,10 @@
  * Revisions inside a batch are consecutive from `revision`; positions come from the znode's
  * sequence (positions.ts), which is only known once ZooKeeper created it, so they are not stored.
  */
+
 import { z } from 'zod';
 import { ErrorCodes, TaskdError } from '../../../errors.ts';
+import { isPlainEventMeta, isRecord } from '../plain-shapes.ts';
 import type { EventToAppend, LoggedEvent } from '../port.ts';
 import { MAX_EVENTS_PER_BATCH, positionOf } from './positions.ts';
 
@@ -141,24 +143,7 @@ function isPlainStoredEvent(value: unknown): boolean {
   if (typeof version !== 'number' || !Number.isFinite(version) || data === undefined) return false;
   // meta is a loose object: other keys stay, the known ones must hold.
   if (!isRecord(meta)) return false;
-  const { node, incarnation, epoch, causationId, at } = meta;
-  return (
-    typeof node === 'string' &&
-    isFiniteNumber(incarnation) &&
-    isFiniteNumber(at) &&
-    (epoch === undefined ? !('epoch' in meta) : isFiniteNumber(epoch)) &&
-    (causationId === undefined ? !('causationId' in meta) : typeof causationId === 'string')
-  );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function isFiniteNumber(value: unknown): boolean {
-  return typeof value === 'number' && Number.isFinite(value);
+  return isPlainEventMeta(meta);
 }
 
 /** The batch's events as the port returns them. */

@@ -5,7 +5,7 @@
  */
 import { merge, type Observable, of, type SchedulerLike, type Subscription, throwError, timer } from 'rxjs';
 import { filter, map, retry, take } from 'rxjs/operators';
-import { type NodeState, recordEvent, type ShutdownTrigger } from '../domain/node/index.ts';
+import { type NodeState, nextIncarnation, recordEvent, type ShutdownTrigger } from '../domain/node/index.ts';
 import { ErrorCodes, hasCode } from '../errors.ts';
 import {
   isRetryableZkError,
@@ -58,7 +58,7 @@ export function runIncarnation(deps: IncarnationDeps): {
   readonly ended: Promise<IncarnationEnd>;
 } {
   const { store, scheduler, paths } = deps;
-  const incarnation = store.current().incarnation + 1;
+  const incarnation = nextIncarnation(store.current());
   store.record([recordEvent(store.current(), scheduler.now(), 'ServicesStarted', { incarnation })]);
   const zk = deps.createSession(deps.zk);
   const services = deps.services?.(zk);

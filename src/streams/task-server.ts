@@ -13,7 +13,7 @@ import {
   Subject,
   timer,
 } from 'rxjs';
-import { map, switchMap, take } from 'rxjs/operators';
+import { filter, map, switchMap, take } from 'rxjs/operators';
 import { ExitCode, type ExitCodeValue } from '../cli/exit-codes.ts';
 import {
   fold,
@@ -197,10 +197,20 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
     return ended;
   };
 
-  /** Waits `ms`, or less if a stop is requested meanwhile; true when it waited the whole time. */
+  /**
+   * Waits `ms`, or less if a stop is requested or the node stopped itself meanwhile (its journal
+   * failed); true when it waited the whole time.
+   */
   const backoff = (ms: number): Promise<boolean> =>
     firstValueFrom(
-      merge(timer(ms, scheduler).pipe(map(() => true)), triggers.pipe(map(() => false))).pipe(take(1)),
+      merge(
+        timer(ms, scheduler).pipe(map(() => true)),
+        triggers.pipe(map(() => false)),
+        store.state$.pipe(
+          filter((state) => state.lifecycle.status !== 'restart-scheduled'),
+          map(() => false),
+        ),
+      ).pipe(take(1)),
     );
 
   const exitFor = (end: IncarnationEnd): ExitOutcome | undefined => {
@@ -242,6 +252,10 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
           );
           // Node timers may fire a millisecond early by the wall clock: never start before the backoff ends.
           const waited = await backoff(decision.data.backoffMs + 2);
+          const waiting = store.current().lifecycle;
+          if (waiting.status === 'stopped' && waiting.trigger === 'fatal') {
+            return { code: ExitCode.FATAL, reason: waiting.detail ?? 'stopped after an internal error' };
+          }
           if (!waited || stopRequested) {
             store.dispatch({
               type: 'RequestShutdown',

@@ -2,8 +2,16 @@
  * The dispatcher and a runner over the in-memory log (unit level): tasks are fenced, assigned, run
  * and reported; a second leader's append fails on the fence.
  */
-import { asyncScheduler, delay, merge, type Subscription } from 'rxjs';
+import {
+  asyncScheduler,
+  delay,
+  merge,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeEvent } from '../../src/domain/node/index.ts';
 import {
   DISPATCH_STREAM,
   decideSubmission,
@@ -35,7 +43,7 @@ async function submit(log: EventLog, body: unknown, taskId: string) {
   await log.append('submissions', decision.events, 'any');
 }
 
-async function startNode(log: EventLog, epoch = 1) {
+async function startNode(log: EventLog, epoch = 1, scheduler: SchedulerLike = asyncScheduler) {
   const view = createTaskView(log);
   const store = leaderStore('n1', epoch, 2);
   const handlers = await loadHandlers({ execAllow: [], execOutputLimitBytes: 100, handlerModules: [] });
@@ -52,13 +60,32 @@ async function startNode(log: EventLog, epoch = 1) {
     log,
     view,
     store,
-    scheduler: asyncScheduler,
+    scheduler,
     random: () => 0.5,
     tickMs: 20,
     maxAssignments: 100,
   });
   subscriptions.push(merge(view.start(), dispatcher, runner.run$).subscribe());
   return { view, store, runner };
+}
+
+/** The async scheduler, counting the timed work it ran (the dispatcher's ticks). */
+function countingScheduler(): { readonly scheduler: SchedulerLike; ran(): number } {
+  let ran = 0;
+  const scheduler: SchedulerLike = {
+    now: () => asyncScheduler.now(),
+    schedule<T>(work: (this: SchedulerAction<T>, state?: T) => void, delayMs?: number, state?: T) {
+      return asyncScheduler.schedule<T>(
+        function (this: SchedulerAction<T>, s?: T) {
+          ran++;
+          work.call(this, s);
+        },
+        delayMs,
+        state,
+      );
+    },
+  };
+  return { scheduler, ran: () => ran };
 }
 
 describe('a leader with a runner', () => {
@@ -125,6 +152,28 @@ describe('a leader with a runner', () => {
     for await (const e of log.readStream(DISPATCH_STREAM)) dispatchEvents.push(`${e.type}@${e.meta.epoch}`);
     expect(dispatchEvents).toEqual(['EpochStarted@1', 'EpochStarted@2']);
     expect(getTask(view.current(), 'late')?.status).toBe('pending');
+  });
+
+  it('assigns nothing once its node began tearing down, though it still holds the role', async () => {
+    const log = createMemoryEventLog();
+    const ticks = countingScheduler();
+    const { view, store } = await startNode(log, 1, ticks.scheduler);
+    await waitFor(() => view.current().epoch === 1, { what: 'the first fence' });
+    // The journal failed (or a signal came): the store folds a fatal shutdown; the role goes later.
+    store.record([
+      nodeEvent(
+        'ShutdownRequested',
+        { trigger: 'fatal', detail: 'journal: ENOSPC' },
+        { node: 'n1', incarnation: 1, at: 2 },
+      ),
+    ]);
+    expect(store.current().lifecycle.status).toBe('tearing-down');
+    expect(store.current().role.status).toBe('leader');
+    await submit(log, { type: 'noop' }, 'after-shutdown');
+    await waitFor(() => getTask(view.current(), 'after-shutdown'), { what: 'the submission to fold' });
+    const seen = ticks.ran();
+    await waitFor(() => ticks.ran() >= seen + 10, { what: 'ten more dispatcher ticks' });
+    expect(getTask(view.current(), 'after-shutdown')?.status).toBe('pending');
   });
 
   it('assigns no attempt twice while its own appends are still on their way back through the log', async () => {

@@ -113,6 +113,34 @@ describe('when the journal cannot take an event while the services run', () => {
   });
 });
 
+describe('when the journal cannot take an event while a restart waits', () => {
+  it('stops the node as fatal at once, keeping the journal error', () => {
+    const { store, journal } = runningNode();
+    store.dispatch({ type: 'RequestShutdown', now: 5, trigger: 'session-lost' });
+    for (let now = 6; store.current().lifecycle.status === 'tearing-down' && now < 40; now++) {
+      const [event] = store.dispatch({ type: 'AdvanceTeardown', now });
+      if (event?.type === 'TeardownStepStarted')
+        store.record([nodeEvent('TeardownStepCompleted', { step: event.data.step }, meta(now))]);
+    }
+    const policy = {
+      initialBackoffMs: 1_000,
+      multiplier: 2,
+      maxBackoffMs: 5_000,
+      budget: 3,
+      windowMs: 60_000,
+    };
+    store.dispatch({ type: 'PlanRestart', now: 50, policy });
+    expect(store.current().lifecycle.status).toBe('restart-scheduled');
+    journal.fail();
+    store.record([nodeEvent('EventLoopStalled', { delayMs: 300 }, meta(60))]);
+    expect(store.current().lifecycle).toMatchObject({
+      status: 'stopped',
+      trigger: 'fatal',
+      detail: DISK_FULL,
+    });
+  });
+});
+
 describe('when the journal cannot take an event with nothing running to tear down', () => {
   it('throws the error to the caller (the process start reports it)', () => {
     const journal = failingJournal();

@@ -105,8 +105,15 @@ function reportFatalStops(server: TaskServer, logger: Logger) {
   return server.store.state$
     .pipe(
       map((state) => state.lifecycle),
-      filter((lifecycle) => lifecycle.status === 'tearing-down' && lifecycle.trigger === 'fatal'),
-      map((lifecycle) => (lifecycle.status === 'tearing-down' ? lifecycle.detail : undefined)),
+      // A fatal stop while a restart waited has no teardown: it goes straight to stopped.
+      filter(
+        (lifecycle) =>
+          (lifecycle.status === 'tearing-down' || lifecycle.status === 'stopped') &&
+          lifecycle.trigger === 'fatal',
+      ),
+      map((lifecycle) =>
+        lifecycle.status === 'tearing-down' || lifecycle.status === 'stopped' ? lifecycle.detail : undefined,
+      ),
       distinctUntilChanged(),
     )
     .subscribe((detail) => {

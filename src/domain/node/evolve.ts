@@ -17,6 +17,12 @@ import { evolveVip } from './vip.ts';
 
 /** The state after `event`. Safe on anything: a value that is not a valid node event is an anomaly. */
 export function evolve(state: NodeState, event: NodeEvent): NodeState {
+  const next = evolveEvent(state, event);
+  const seen = Math.max(next.incarnation, incarnationOf(event));
+  return seen > next.highestIncarnation ? { ...next, highestIncarnation: seen } : next;
+}
+
+function evolveEvent(state: NodeState, event: NodeEvent): NodeState {
   // The journal is read from disk and events cross process boundaries: trust nothing, type included.
   const parsed = parseNodeEvent(event as unknown, {});
   if (!parsed.ok) {
@@ -97,11 +103,21 @@ function apply(state: NodeState, event: NodeEvent): NodeState {
   }
 }
 
+/** The incarnation a (possibly malformed) event's meta names; 0 when it names none. */
+function incarnationOf(raw: unknown): number {
+  const meta = metaOf(raw);
+  const incarnation = meta?.incarnation;
+  return typeof incarnation === 'number' && Number.isSafeInteger(incarnation) ? incarnation : 0;
+}
+
+function metaOf(raw: unknown): { readonly [key: string]: unknown } | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const meta = (raw as { meta?: unknown }).meta;
+  return typeof meta === 'object' && meta !== null ? (meta as { [key: string]: unknown }) : undefined;
+}
+
 /** The `at` of a malformed event when it has a usable one. */
 function atOf(raw: unknown): { at?: number } {
-  if (typeof raw !== 'object' || raw === null) return {};
-  const meta = (raw as { meta?: unknown }).meta;
-  if (typeof meta !== 'object' || meta === null) return {};
-  const at = (meta as { at?: unknown }).at;
+  const at = metaOf(raw)?.at;
   return typeof at === 'number' && Number.isFinite(at) ? { at } : {};
 }

@@ -16,7 +16,7 @@ export { evolve, fold } from './evolve.ts';
 export { decideLeadership, isFit, type LeadershipInput } from './leadership.ts';
 export { metaFor, recordEvent } from './meta.ts';
 export { type ParsedNodeEvent, parseNodeEvent } from './parse.ts';
-export { backoffMs, decideRestart } from './restart.ts';
+export { backoffMs, decideRestart, nextIncarnation } from './restart.ts';
 export {
   eventMetaSchema,
   isNodeEventType,

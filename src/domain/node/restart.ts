@@ -36,6 +36,11 @@ export function decideRestart(
   ];
 }
 
+/** The number of the next incarnation: above every one the journal named, even on a damaged line's neighbours. */
+export function nextIncarnation(state: NodeState): number {
+  return Math.max(state.incarnation, state.highestIncarnation) + 1;
+}
+
 /** initial × multiplier^(attempt-1), capped. */
 export function backoffMs(policy: RestartPolicy, attempt: number): number {
   const raw = policy.initialBackoffMs * policy.multiplier ** Math.max(0, attempt - 1);
@@ -107,12 +112,12 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
     }
     case 'ServicesStarted': {
       const { incarnation } = event.data;
-      if (incarnation <= state.incarnation) {
+      if (incarnation <= state.highestIncarnation) {
         return rejected(
           state,
           event,
           'incarnation-not-increasing',
-          `incarnation ${incarnation} <= ${state.incarnation}`,
+          `incarnation ${incarnation} <= ${state.highestIncarnation}, the highest the journal named`,
         );
       }
       if (lifecycle.status !== 'new' && lifecycle.status !== 'restart-scheduled') {

@@ -36,6 +36,8 @@ export type Lifecycle =
   | {
       readonly status: 'stopped';
       readonly trigger: ShutdownTrigger;
+      /** Why it stopped, when the shutdown said (a fatal error: which journal, which OS error). */
+      readonly detail?: string;
       readonly at: number;
       readonly steps: readonly TeardownStepRecord[];
     }
@@ -120,6 +122,12 @@ export interface NodeState {
   readonly config: NodeConfig;
   /** 0 until the first ServicesStarted. */
   readonly incarnation: number;
+  /**
+   * Highest incarnation any journaled event named, a rejected one included: when a damaged line
+   * hid an incarnation's ServicesStarted, its later events still name it, and no new incarnation
+   * may reuse the number. Only grows.
+   */
+  readonly highestIncarnation: number;
   readonly lifecycle: Lifecycle;
   readonly session: SessionState;
   readonly role: RoleState;
@@ -148,6 +156,7 @@ export function initialState(config: NodeConfig): NodeState {
   return {
     config,
     incarnation: 0,
+    highestIncarnation: 0,
     lifecycle: { status: 'new' },
     session: { status: 'idle' },
     role: { status: 'outside' },

@@ -84,7 +84,8 @@ export function evolveTeardown(state: NodeState, event: TeardownEvent): NodeStat
       }
       // Services are already down while a restart waits: stopping just cancels the restart.
       if (lifecycle.status === 'restart-scheduled') {
-        return { ...state, lifecycle: { status: 'stopped', trigger, at, steps: [] } };
+        const reason = detail === undefined ? {} : { detail };
+        return { ...state, lifecycle: { status: 'stopped', trigger, ...reason, at, steps: [] } };
       }
       return rejected(
         state,
@@ -132,7 +133,13 @@ export function evolveTeardown(state: NodeState, event: TeardownEvent): NodeStat
       }
       return {
         ...state,
-        lifecycle: { status: 'stopped', trigger: lifecycle.trigger, at, steps: lifecycle.steps },
+        lifecycle: {
+          status: 'stopped',
+          trigger: lifecycle.trigger,
+          ...(lifecycle.detail === undefined ? {} : { detail: lifecycle.detail }),
+          at,
+          steps: lifecycle.steps,
+        },
       };
     default:
       return assertNever(event);

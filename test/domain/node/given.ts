@@ -84,10 +84,13 @@ export class WhenEvent {
     return this;
   }
 
-  /** The event was not applied: only an anomaly of `kind` was added. */
+  /**
+   * The event was not applied: only an anomaly of `kind` was added (and the highest incarnation
+   * the journal named, which counts even a rejected event's).
+   */
   thenAnomaly(kind: NodeAnomalyKind): this {
-    const { anomalies, anomalyCount, ...rest } = this.after;
-    const { anomalies: _a, anomalyCount: _c, ...restBefore } = this.before;
+    const { anomalies, anomalyCount, highestIncarnation: _h, ...rest } = this.after;
+    const { anomalies: _a, anomalyCount: _c, highestIncarnation: _i, ...restBefore } = this.before;
     expect(rest).toEqual(restBefore);
     expect(anomalyCount).toBe(this.before.anomalyCount + 1);
     expect(anomalies.at(-1)?.kind).toBe(kind);

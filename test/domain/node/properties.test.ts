@@ -89,7 +89,7 @@ describe('node fold properties', () => {
     );
   });
 
-  it('changes nothing but the anomaly list when it rejects an event', () => {
+  it('changes nothing but the anomaly list (and the highest incarnation named) when it rejects an event', () => {
     fc.assert(
       fc.property(scriptArb, (script) => {
         const { events, states } = runScript(config, script);
@@ -97,9 +97,10 @@ describe('node fold properties', () => {
           const [before, after] = [states[i]!, states[i + 1]!];
           if (after.anomalyCount === before.anomalyCount) continue;
           if (APPLIED_WITH_ANOMALY.has(after.anomalies.at(-1)?.kind ?? '')) continue;
-          const { anomalies: _a, anomalyCount: _b, ...restAfter } = after;
-          const { anomalies: _c, anomalyCount: _d, ...restBefore } = before;
+          const { anomalies: _a, anomalyCount: _b, highestIncarnation: hAfter, ...restAfter } = after;
+          const { anomalies: _c, anomalyCount: _d, highestIncarnation: hBefore, ...restBefore } = before;
           expect(restAfter).toEqual(restBefore);
+          expect(hAfter).toBeGreaterThanOrEqual(hBefore);
         }
       }),
       runs,

@@ -7,6 +7,7 @@ import {
   initialState,
   type NodeEvent,
   type NodeState,
+  nextIncarnation,
   type RestartPolicy,
   TEARDOWN_STEPS,
 } from '../../../src/domain/node/index.ts';
@@ -186,6 +187,23 @@ describe('restart transitions', () => {
     given(...startedAndConnected())
       .whenEvent(e('RestartBudgetExhausted', 100, { restarts: 3, windowMs: 60_000 }))
       .thenAnomaly('restart-without-teardown');
+  });
+
+  it('numbers the next incarnation above every one the journal named, when a damaged line hid a start', () => {
+    // Incarnation 2's ServicesStarted was on a damaged line; its later events still name it, and a
+    // malformed event names incarnation 3: neither number may be used again.
+    const journal = [
+      ...scheduled,
+      e('SessionConnecting', 2_110, { connectString: 'zk1:2181' }, { incarnation: 2 }),
+      { ...e('SessionLost', 2_200, { reason: 'expired' }, { incarnation: 3 }), data: { reason: 7 } },
+    ] as NodeEvent[];
+    const state = fold(initialState(testConfig()), journal);
+    expect(state.incarnation).toBe(1);
+    expect(state.highestIncarnation).toBe(3);
+    expect(nextIncarnation(state)).toBe(4);
+    given(...journal)
+      .whenEvent(e('ServicesStarted', 2_300, { incarnation: 2 }, { incarnation: 1 }))
+      .thenAnomaly('incarnation-not-increasing');
   });
 
   it('ignores late events of an earlier incarnation (no callback outlives its owner)', () => {

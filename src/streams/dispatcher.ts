@@ -56,9 +56,17 @@ interface Term {
 const termOf = (state: NodeState): Term | null =>
   state.role.status === 'leader' ? { epoch: state.role.epoch, incarnation: state.incarnation } : null;
 
-/** Can the leader act now: a connected session (not suspended) and a member view that includes itself? */
+/**
+ * Can the leader act now: its services running (a teardown, whatever started it, a journal failure
+ * included, ends all deciding at once, not at the dispatcher's teardown step), a connected session
+ * (not suspended) and a member view that includes itself?
+ */
 function canAct(state: NodeState): boolean {
-  return state.session.status === 'connected' && state.members[state.config.node] !== undefined;
+  return (
+    state.lifecycle.status === 'running' &&
+    state.session.status === 'connected' &&
+    state.members[state.config.node] !== undefined
+  );
 }
 
 /** Runs the dispatcher for each leadership term this node holds; emits nothing. */

@@ -4,13 +4,13 @@
  * per step: leadership changes, suspicions, losses, tasks that succeeded).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readTaskLog } from '../support/task-log-reader.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { ChaosNode } from './chaos-node.ts';
 import { SESSION_TIMEOUT_MS, SUSPICION_WINDOW_MS } from './chaos-settings.ts';
 import { type FaultContext, pickRunner } from './fault-context.ts';
 import { type Fault, type FaultRecord, openRecord } from './fault-kinds.ts';
 import { dataDirOf, readNodeJournal } from './node-journals.ts';
-import { readTaskLog } from './task-log-reader.ts';
 
 type FaultOf<K extends Fault['kind']> = Extract<Fault, { kind: K }>;
 

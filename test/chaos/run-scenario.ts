@@ -9,6 +9,7 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZooKeeperCluster } from '../../src/infra/zookeeper-server/index.ts';
+import { readTaskLog } from '../support/task-log-reader.ts';
 import { checkAnomalies } from './anomaly-checks.ts';
 import { applyFault } from './apply-fault.ts';
 import { ChaosCluster } from './chaos-cluster.ts';
@@ -27,7 +28,6 @@ import type { Schedule } from './schedule.ts';
 import { seededRandom } from './seeded-random.ts';
 import type { ApiTask } from './task-checks.ts';
 import { checkTasks } from './task-checks.ts';
-import { readTaskLog } from './task-log-reader.ts';
 import { Verdict } from './verdict.ts';
 import { Workload } from './workload.ts';
 

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnCommand, succeeded, transcriptOf } from '../../src/infra/vip/index.ts';
+import { spawnCommand, succeeded, transcriptOf } from '../../src/infra/command/index.ts';
 import { findZooKeeperInstall, ZooKeeperCluster } from '../../src/infra/zookeeper-server/index.ts';
 import { freeLoopbackPorts } from '../../src/infra/zookeeper-server/loopback-ports.ts';
 import { recordNamespaces, removeRecordedNamespaces } from '../support/netns-registry.ts';

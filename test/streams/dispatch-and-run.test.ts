@@ -2,15 +2,8 @@
  * The dispatcher and a runner over the in-memory log (unit level): tasks are fenced, assigned, run
  * and reported; a second leader's append fails on the fence.
  */
-import {
-  asyncScheduler,
-  delay,
-  merge,
-  type SchedulerAction,
-  type SchedulerLike,
-  type Subscription,
-} from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { asyncScheduler, delay, merge, type SchedulerAction, type SchedulerLike } from 'rxjs';
+import { describe, expect, it } from 'vitest';
 import { nodeEvent } from '../../src/domain/node/index.ts';
 import {
   DISPATCH_STREAM,
@@ -18,19 +11,15 @@ import {
   getTask,
   validateSubmission,
 } from '../../src/domain/task/index.ts';
-import { loadHandlers } from '../../src/infra/handlers/registry.ts';
 import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
 import type { EventLog } from '../../src/infra/log/port.ts';
 import { dispatcher$ } from '../../src/streams/dispatcher.ts';
-import { createRunner } from '../../src/streams/runner.ts';
 import { createTaskView } from '../../src/streams/task-view.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { leaderStore } from './support/leader-store.ts';
+import { runnerOfN1, unsubscribedAfterEach } from './support/one-node.ts';
 
-const subscriptions: Subscription[] = [];
-afterEach(() => {
-  for (const s of subscriptions.splice(0)) s.unsubscribe();
-});
+const subscriptions = unsubscribedAfterEach();
 
 async function submit(log: EventLog, body: unknown, taskId: string) {
   const validation = validateSubmission(body);
@@ -46,16 +35,7 @@ async function submit(log: EventLog, body: unknown, taskId: string) {
 async function startNode(log: EventLog, epoch = 1, scheduler: SchedulerLike = asyncScheduler) {
   const view = createTaskView(log);
   const store = leaderStore('n1', epoch, 2);
-  const handlers = await loadHandlers({ execAllow: [], execOutputLimitBytes: 100, handlerModules: [] });
-  const runner = createRunner({
-    log,
-    view,
-    handlers,
-    scheduler: asyncScheduler,
-    node: 'n1',
-    incarnation: 1,
-    progressIntervalMs: 0,
-  });
+  const runner = await runnerOfN1(log, view);
   const dispatcher = dispatcher$({
     log,
     view,

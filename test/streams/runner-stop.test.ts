@@ -3,43 +3,22 @@
  * waits for their reports, a stop after a lost session waits only for the handlers, because reports
  * to an unreachable store would hold the teardown until its step timeout.
  */
-import { randomUUID } from 'node:crypto';
-import { asyncScheduler, type Subscription } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { MembersView } from '../../src/domain/members.ts';
-import {
-  decideAssignments,
-  decideSubmission,
-  decideTakeover,
-  getTask,
-  runnerStream,
-  validateSubmission,
-} from '../../src/domain/task/index.ts';
-import { loadHandlers } from '../../src/infra/handlers/registry.ts';
+import { describe, expect, it } from 'vitest';
+import { getTask, runnerStream } from '../../src/domain/task/index.ts';
 import { createMemoryEventLog } from '../../src/infra/log/memory/memory-event-log.ts';
 import type { AppendResult, EventLog, EventToAppend } from '../../src/infra/log/port.ts';
-import { createRunner, type Runner } from '../../src/streams/runner.ts';
-import { createTaskView, type TaskView } from '../../src/streams/task-view.ts';
+import type { Runner } from '../../src/streams/runner.ts';
+import type { TaskView } from '../../src/streams/task-view.ts';
 import { waitFor } from '../support/wait-for.ts';
+import {
+  followingView,
+  startRunner,
+  submitAndAssign,
+  unsubscribedAfterEach,
+  withAppend,
+} from './support/one-node.ts';
 
-const subscriptions: Subscription[] = [];
-afterEach(() => {
-  for (const s of subscriptions.splice(0)) s.unsubscribe();
-});
-
-const members: MembersView = {
-  n1: {
-    node: 'n1',
-    incarnation: 1,
-    address: 'a',
-    priority: 1,
-    health: 'healthy',
-    draining: false,
-    capacity: 8,
-    load: 0,
-  },
-};
-const leader = () => ({ now: Date.now(), epoch: 1, leader: 'n1', incarnation: 1 });
+const subscriptions = unsubscribedAfterEach();
 
 /**
  * The memory log whose appends to the runner's stream can be cut: while cut, they hang (as they do
@@ -49,22 +28,15 @@ function cuttableLog() {
   const inner = createMemoryEventLog();
   const held: { events: readonly EventToAppend[]; release: () => void }[] = [];
   let cut = false;
-  const log: EventLog = {
-    append: (stream, events, expected) => {
-      if (!cut || stream !== runnerStream('n1')) return inner.append(stream, events, expected);
-      return new Promise<AppendResult>((resolve, reject) => {
-        held.push({
-          events,
-          release: () => inner.append(stream, events, expected).then(resolve, reject),
-        });
+  const log = withAppend(inner, (stream, events, expected) => {
+    if (!cut || stream !== runnerStream('n1')) return inner.append(stream, events, expected);
+    return new Promise<AppendResult>((resolve, reject) => {
+      held.push({
+        events,
+        release: () => inner.append(stream, events, expected).then(resolve, reject),
       });
-    },
-    readStream: (stream, from) => inner.readStream(stream, from),
-    readAll: (after) => inner.readAll(after),
-    subscribeAll: (after) => inner.subscribeAll(after),
-    anomalies$: inner.anomalies$,
-    close: () => inner.close(),
-  };
+    });
+  });
   return {
     log,
     held,
@@ -80,26 +52,10 @@ function cuttableLog() {
 
 /** A view and a runner of n1 on `log`, following it, with one long sleep task running. */
 async function runnerWithRunningTask(log: EventLog): Promise<{ runner: Runner; view: TaskView; id: string }> {
-  const view = createTaskView(log);
-  const handlers = await loadHandlers({ execAllow: [], execOutputLimitBytes: 100, handlerModules: [] });
-  const runner = createRunner({
-    log,
-    view,
-    handlers,
-    scheduler: asyncScheduler,
-    node: 'n1',
-    incarnation: 1,
-    progressIntervalMs: 0,
-  });
-  subscriptions.push(view.start().subscribe(), runner.run$.subscribe());
-  await log.append('dispatch', decideTakeover({ ...leader(), members, jitter: 0 }, view.current()), 'any');
-  const validation = validateSubmission({ type: 'sleep', payload: { ms: 600_000 } });
-  if (!validation.ok) throw new Error('invalid submission');
-  const id = randomUUID();
-  const context = { taskId: id, now: Date.now(), node: 'n1', incarnation: 1 };
-  await log.append('submissions', decideSubmission(validation.value, context, view.current()).events, 'any');
-  await waitFor(() => getTask(view.current(), id) !== undefined, { what: 'the submission' });
-  await log.append('dispatch', decideAssignments({ ...leader(), members }, view.current()), 'any');
+  const view = followingView(log, subscriptions);
+  const runner = await startRunner(log, view, subscriptions);
+  const [id] = await submitAndAssign(log, view, [{ type: 'sleep', payload: { ms: 600_000 } }]);
+  if (id === undefined) throw new Error('no task submitted');
   await waitFor(() => getTask(view.current(), id)?.status === 'running', { what: 'the task to start' });
   return { runner, view, id };
 }

@@ -6,14 +6,20 @@
  * has a file open there must not keep the mount alive, nor make the cleanup fail.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type OwnerRecord,
+  onProcessExit,
+  ownRecordFile,
+  reapOrphanedRecords,
+  writeRecord,
+} from '../../src/infra/process/owner-records.ts';
 
 export const MOUNT_REGISTRY_DIR = join(tmpdir(), 'taskd-mounts');
 
-interface RecordFile {
-  readonly owner: number;
+interface MountRecord extends OwnerRecord {
   readonly mountPoints: readonly string[];
 }
 
@@ -22,7 +28,7 @@ const live = new Set<string>();
 
 /** Records `mountPoint` as owned by this process (call before mounting). */
 export function recordMount(mountPoint: string, dir = MOUNT_REGISTRY_DIR): void {
-  installExitHook();
+  onProcessExit(unmountAll);
   live.add(mountPoint);
   write(dir);
 }
@@ -37,13 +43,9 @@ export function unmountRecorded(mountPoint: string, dir = MOUNT_REGISTRY_DIR): v
 /** Unmounts what owners that are gone left mounted; those of live owners (other runs) are left alone. */
 export function reapOrphanedMounts(dir = MOUNT_REGISTRY_DIR): string[] {
   const removed: string[] = [];
-  for (const name of safeReaddir(dir).filter((entry) => entry.endsWith('.json'))) {
-    const path = join(dir, name);
-    const record = readRecord(path);
-    if (record !== undefined && isAlive(record.owner)) continue;
+  reapOrphanedRecords<MountRecord>(dir, (record) => {
     for (const mountPoint of record?.mountPoints ?? []) if (unmountSync(mountPoint)) removed.push(mountPoint);
-    rmSync(path, { force: true });
-  }
+  });
   return removed;
 }
 
@@ -70,49 +72,11 @@ export function isMountPoint(path: string): boolean {
 }
 
 function write(dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${process.pid}.json`);
-  if (live.size === 0) {
-    rmSync(file, { force: true });
-    return;
-  }
-  const record: RecordFile = { owner: process.pid, mountPoints: [...live] };
-  // Write then rename, so that a reaper in another process never reads half a file.
-  writeFileSync(`${file}.tmp`, JSON.stringify(record));
-  renameSync(`${file}.tmp`, file);
+  const file = ownRecordFile(dir);
+  if (live.size === 0) rmSync(file, { force: true });
+  else writeRecord<MountRecord>(file, { owner: process.pid, mountPoints: [...live] });
 }
 
-let hookInstalled = false;
-
-function installExitHook(): void {
-  if (hookInstalled) return;
-  hookInstalled = true;
-  process.on('exit', () => {
-    for (const mountPoint of [...live]) unmountRecorded(mountPoint);
-  });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readRecord(path: string): RecordFile | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RecordFile;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+function unmountAll(): void {
+  for (const mountPoint of [...live]) unmountRecorded(mountPoint);
 }

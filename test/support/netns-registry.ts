@@ -5,14 +5,20 @@
  * Everything here is synchronous so that it also works inside an 'exit' hook.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type OwnerRecord,
+  onProcessExit,
+  ownRecordFile,
+  reapOrphanedRecords,
+  writeRecord,
+} from '../../src/infra/process/owner-records.ts';
 
 export const NETNS_REGISTRY_DIR = join(tmpdir(), 'taskd-netns');
 
-interface RecordFile {
-  readonly owner: number;
+interface NamespacesRecord extends OwnerRecord {
   readonly namespaces: readonly string[];
 }
 
@@ -21,14 +27,9 @@ const live = new Map<string, readonly string[]>();
 
 /** Records `namespaces` as owned by this process under `id` (call before creating them). */
 export function recordNamespaces(id: string, namespaces: readonly string[], dir = NETNS_REGISTRY_DIR): void {
-  mkdirSync(dir, { recursive: true });
-  installExitHook();
+  onProcessExit(removeAll);
   live.set(id, namespaces);
-  const file = join(dir, `${process.pid}-${id}.json`);
-  const record: RecordFile = { owner: process.pid, namespaces };
-  // Write then rename, so that a reaper in another process never reads half a file.
-  writeFileSync(`${file}.tmp`, JSON.stringify(record));
-  renameSync(`${file}.tmp`, file);
+  writeRecord<NamespacesRecord>(ownRecordFile(dir, id), { owner: process.pid, namespaces });
 }
 
 /** Removes the namespaces recorded under `id` (killing what runs in them) and forgets them. Idempotent. */
@@ -36,7 +37,7 @@ export function removeRecordedNamespaces(id: string, dir = NETNS_REGISTRY_DIR): 
   const namespaces = live.get(id);
   if (namespaces !== undefined) removeNamespacesSync(namespaces);
   live.delete(id);
-  rmSync(join(dir, `${process.pid}-${id}.json`), { force: true });
+  rmSync(ownRecordFile(dir, id), { force: true });
 }
 
 /** Kills the processes inside each namespace, then deletes it (its veth ends go with it). */
@@ -56,26 +57,16 @@ export function removeNamespacesSync(namespaces: readonly string[]): void {
 /** Deletes the namespaces of owners that are gone; those of live owners (other runs) are left alone. */
 export function reapOrphanedNamespaces(dir = NETNS_REGISTRY_DIR): string[] {
   const removed: string[] = [];
-  for (const name of safeReaddir(dir).filter((entry) => entry.endsWith('.json'))) {
-    const path = join(dir, name);
-    const record = readRecord(path);
-    if (record !== undefined && isAlive(record.owner)) continue;
+  reapOrphanedRecords<NamespacesRecord>(dir, (record) => {
     const existing = record?.namespaces.filter(namespaceExists) ?? [];
     removeNamespacesSync(existing);
     removed.push(...existing);
-    rmSync(path, { force: true });
-  }
+  });
   return removed;
 }
 
-let hookInstalled = false;
-
-function installExitHook(): void {
-  if (hookInstalled) return;
-  hookInstalled = true;
-  process.on('exit', () => {
-    for (const id of [...live.keys()]) removeRecordedNamespaces(id);
-  });
+function removeAll(): void {
+  for (const id of [...live.keys()]) removeRecordedNamespaces(id);
 }
 
 function pidsIn(ns: string): number[] {
@@ -102,30 +93,5 @@ function quietIp(args: readonly string[]): string {
     });
   } catch {
     return '';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readRecord(path: string): RecordFile | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RecordFile;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }

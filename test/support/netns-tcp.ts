@@ -3,7 +3,7 @@
  * open a socket in another one, so a small node child does it, started with `ip netns exec`.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { CommandResult } from '../../src/infra/vip/index.ts';
+import type { CommandResult } from '../../src/infra/command/index.ts';
 import type { NetnsTopology } from './netns.ts';
 
 /** What the server says to every connection; the client checks for it. */

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { spawnCommand } from '../../src/infra/vip/index.ts';
+import { spawnCommand } from '../../src/infra/command/index.ts';
 import { waitForEvent } from './first-value.ts';
 import { createTopology } from './netns.ts';
 import { reapOrphanedNamespaces } from './netns-registry.ts';

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { type CommandResult, spawnCommand, succeeded, transcriptOf } from '../../src/infra/vip/index.ts';
+import { type CommandResult, spawnCommand, succeeded, transcriptOf } from '../../src/infra/command/index.ts';
 import { recordNamespaces, removeRecordedNamespaces } from './netns-registry.ts';
 import { requireNetnsTools } from './netns-tools.ts';
 

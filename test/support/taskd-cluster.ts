@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { NodeProcess, type NodeProcessOptions } from '../../src/cli/local-cluster/node-process.ts';
-import type { LoggedEvent } from '../../src/infra/log/port.ts';
-import { openZooKeeperEventLog } from '../../src/infra/log/zookeeper/zookeeper-event-log.ts';
 import type { ClusterView } from '../../src/streams/task-service.ts';
 import { waitFor } from './wait-for.ts';
+
+export { readTaskLog } from './task-log-reader.ts';
 
 let nextPort = 27_000 + Math.floor(Math.random() * 2_000);
 const everyNode: NodeProcess[] = [];
@@ -130,19 +130,4 @@ export async function waitAllFinished(
     },
     { what: `${ids.length} tasks to finish`, timeoutMs },
   );
-}
-
-/** The whole task log of `cluster`, as stored in ZooKeeper. */
-export async function readTaskLog(zk: string, cluster: string): Promise<LoggedEvent[]> {
-  const log = await openZooKeeperEventLog({
-    cluster,
-    connection: { connectString: zk, sessionTimeoutMs: 4_000, requestTimeoutMs: 3_000 },
-  });
-  try {
-    const events: LoggedEvent[] = [];
-    for await (const e of log.readAll()) events.push(e);
-    return events;
-  } finally {
-    await log.close();
-  }
 }

@@ -5,8 +5,7 @@
  */
 import { asyncScheduler, exhaustMap, Observable, type SchedulerLike, timer } from 'rxjs';
 import { ErrorCodes, TaskdError } from '../../errors.ts';
-import { type CommandResult, endingOf, type RunCommand, succeeded } from '../vip/run-command.ts';
-import { spawnCommand } from '../vip/spawn-command.ts';
+import { type CommandResult, endingOf, type RunCommand, spawnCommand, succeeded } from '../command/index.ts';
 import type { HealthCheck } from './health-check.ts';
 
 export interface CommandProbeOptions {

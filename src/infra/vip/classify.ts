@@ -4,7 +4,7 @@
  * retrying, anything else (timeouts, a missing binary, a busy kernel) might.
  */
 import type { VipFailureCause } from '../../domain/node/events.ts';
-import type { CommandResult } from './run-command.ts';
+import type { CommandResult } from '../command/index.ts';
 
 // iproute2 words these differently across kernels: "RTNETLINK answers: File exists" (older) and
 // "Error: ipv4: Address already assigned." (netlink extended acks, kernel 4.12 and later).

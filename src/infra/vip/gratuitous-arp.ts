@@ -4,7 +4,7 @@
  * it end on its own a second after the last packet, and the command timeout is a margin beyond that.
  */
 
-import { type CommandResult, endingOf, type RunCommand, succeeded } from './run-command.ts';
+import { type CommandResult, endingOf, type RunCommand, succeeded } from '../command/index.ts';
 import type { ArpReport } from './vip-outcome.ts';
 import type { ValidTarget } from './vip-target.ts';
 

@@ -2,16 +2,6 @@ export { classifyFailure, isAlreadyPresent, isNotPresent } from './classify.ts';
 export { type ArpSettings, arpingCommand } from './gratuitous-arp.ts';
 export type { InterfaceAddress, InterfaceState } from './interface-state.ts';
 export {
-  type CommandOptions,
-  type CommandResult,
-  commandLineOf,
-  endingOf,
-  type RunCommand,
-  succeeded,
-  transcriptOf,
-} from './run-command.ts';
-export { spawnCommand } from './spawn-command.ts';
-export {
   type AcquireRequest,
   createVipAdapter,
   type Presence,

@@ -6,6 +6,7 @@
  */
 
 import type { VipOperation } from '../../domain/node/events.ts';
+import { type CommandResult, endingOf, type RunCommand, spawnCommand, succeeded } from '../command/index.ts';
 import { classifyFailure, isAlreadyPresent, isNotPresent } from './classify.ts';
 import { type ArpSettings, sendGratuitousArp } from './gratuitous-arp.ts';
 import {
@@ -16,8 +17,6 @@ import {
   prefixesOf,
   subnetsOf,
 } from './interface-state.ts';
-import { type CommandResult, endingOf, type RunCommand, succeeded } from './run-command.ts';
-import { spawnCommand } from './spawn-command.ts';
 import { type Failure, failedOperation, failure, type VipFailure, type VipOutcome } from './vip-outcome.ts';
 import { checkVipTarget, type ValidTarget, type VipTarget } from './vip-target.ts';
 

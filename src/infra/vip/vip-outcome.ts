@@ -10,7 +10,7 @@ import type {
   VipOperation,
   VipReleased,
 } from '../../domain/node/events.ts';
-import { type CommandResult, transcriptOf } from './run-command.ts';
+import { type CommandResult, transcriptOf } from '../command/index.ts';
 
 /** The gratuitous ARP after an add: sent, failed (the address stays), or skipped with why. */
 export type ArpReport =

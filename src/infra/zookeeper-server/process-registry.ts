@@ -1,12 +1,17 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  type OwnerRecord,
+  ownRecordFile,
+  reapOrphanedRecords,
+  writeRecord,
+} from '../process/owner-records.ts';
 
 /** Where every owner process records the servers it spawned, so a later run can reap its orphans. */
 export const REGISTRY_DIR = join(tmpdir(), 'taskd-zk-pids');
 
-interface RecordFile {
-  readonly owner: number;
+interface ServersRecord extends OwnerRecord {
   readonly root: string;
   /** pid → a string found in that process's command line (its zoo.cfg path), to survive pid reuse. */
   readonly children: Record<string, string>;
@@ -27,8 +32,7 @@ export class ClusterRecord {
     readonly root: string,
     registryDir: string = REGISTRY_DIR,
   ) {
-    mkdirSync(registryDir, { recursive: true });
-    this.file = join(registryDir, `${process.pid}-${root.replace(/[^\w.-]/g, '_')}.json`);
+    this.file = ownRecordFile(registryDir, root.replace(/[^\w.-]/g, '_'));
     installExitHooks();
     liveRecords.add(this);
     this.write();
@@ -58,14 +62,12 @@ export class ClusterRecord {
   }
 
   private write(): void {
-    const record: RecordFile = {
+    const record: ServersRecord = {
       owner: process.pid,
       root: this.root,
       children: Object.fromEntries(this.children),
     };
-    // Write then rename, so that a reaper in another process never reads half a file.
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(record));
-    renameSync(`${this.file}.tmp`, this.file);
+    writeRecord(this.file, record);
   }
 }
 
@@ -79,11 +81,7 @@ export function reapOrphanedServers(registryDir: string = REGISTRY_DIR): {
 } {
   const killedPids: number[] = [];
   const removedFolders: string[] = [];
-  const files = safeReaddir(registryDir).filter((name) => name.endsWith('.json'));
-  for (const name of files) {
-    const path = join(registryDir, name);
-    const record = readRecord(path);
-    if (record && isAlive(record.owner)) continue;
+  reapOrphanedRecords<ServersRecord>(registryDir, (record) => {
     for (const [pid, marker] of Object.entries(record?.children ?? {})) {
       if (commandLineOf(Number(pid)).includes(marker) && killQuietly(Number(pid)))
         killedPids.push(Number(pid));
@@ -92,8 +90,7 @@ export function reapOrphanedServers(registryDir: string = REGISTRY_DIR): {
       rmSync(record.root, { recursive: true, force: true });
       removedFolders.push(record.root);
     }
-    rmSync(path, { force: true });
-  }
+  });
   return { killedPids, removedFolders };
 }
 
@@ -132,35 +129,10 @@ function killQuietly(pid: number): boolean {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function commandLineOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
   } catch {
     return '';
-  }
-}
-
-function readRecord(path: string): RecordFile | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as RecordFile;
-  } catch {
-    return undefined;
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
   }
 }

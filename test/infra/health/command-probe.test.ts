@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { TestScheduler } from 'rxjs/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasCode } from '../../../src/errors.ts';
+import type { CommandOptions, RunCommand } from '../../../src/infra/command/index.ts';
 import { commandProbe$ } from '../../../src/infra/health/index.ts';
-import type { CommandOptions, RunCommand } from '../../../src/infra/vip/index.ts';
 import { firstValue } from '../../support/first-value.ts';
 import { waitFor } from '../../support/wait-for.ts';
 

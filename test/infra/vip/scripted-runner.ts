@@ -3,8 +3,8 @@
  * command line matches; every call is recorded. Only for the classification table and the adapter's
  * logic: the integration tests run the real `ip` in namespaces.
  */
-import type { CommandOptions, CommandResult, RunCommand } from '../../../src/infra/vip/index.ts';
-import { commandLineOf } from '../../../src/infra/vip/index.ts';
+import type { CommandOptions, CommandResult, RunCommand } from '../../../src/infra/command/index.ts';
+import { commandLineOf } from '../../../src/infra/command/index.ts';
 
 export interface Rule {
   readonly match: RegExp;

@@ -1,6 +1,7 @@
 /** A node store (in-memory journal, unit level) that leads `epoch` with one member, itself. */
 import { defaultNodeConfig, initialState, nodeEvent } from '../../../src/domain/node/index.ts';
 import { createNodeStore, type NodeStore } from '../../../src/streams/node-store.ts';
+import { healthyMember } from './one-node.ts';
 
 export function leaderStore(node: string, epoch: number, capacity: number): NodeStore {
   const store = createNodeStore({ appendSync: () => undefined }, initialState(defaultNodeConfig(node)));
@@ -12,24 +13,7 @@ export function leaderStore(node: string, epoch: number, capacity: number): Node
     nodeEvent('ElectionJoinRequested', { from: 'outside' }, meta(1)),
     nodeEvent('ElectionJoined', { sequence: epoch - 1 }, meta(1)),
     nodeEvent('LeadershipAcquired', { epoch }, meta(1)),
-    nodeEvent(
-      'MembersObserved',
-      {
-        members: [
-          {
-            node,
-            incarnation: 1,
-            address: 'a',
-            priority: 1,
-            health: 'healthy',
-            draining: false,
-            capacity,
-            load: 0,
-          },
-        ],
-      },
-      meta(1),
-    ),
+    nodeEvent('MembersObserved', { members: [healthyMember(node, capacity)] }, meta(1)),
   ]);
   return store;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnCommand } from '../../../src/infra/vip/index.ts';
+import { spawnCommand } from '../../../src/infra/command/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'taskd-spawn-'));

@@ -1,6 +1,6 @@
 /**
- * The whole task log of a cluster as ZooKeeper stores it. The same read as readTaskLog in
- * test/support/taskd-cluster.ts, which cannot be imported outside vitest (it registers a hook).
+ * The whole task log of a cluster as ZooKeeper stores it, read through a log of its own. Apart from
+ * taskd-cluster.ts, which registers a vitest hook, so that the chaos runner can read it outside vitest.
  */
 import type { LoggedEvent } from '../../src/infra/log/port.ts';
 import { openZooKeeperEventLog } from '../../src/infra/log/zookeeper/zookeeper-event-log.ts';

@@ -5,6 +5,7 @@
  * findings and skipped records; nothing keeps the events themselves.
  */
 
+import type { JournalItem } from '../infra/journal/read-journal.ts';
 import { ClockSkew } from './clock-skew.ts';
 import type { DetectorSettings, ReplayEnd } from './detectors/detector.ts';
 import { DetectorSet } from './detectors/detector-set.ts';
@@ -52,6 +53,9 @@ export async function replayPass(options: PassOptions): Promise<PassResult> {
   const stateAt = options.at === undefined ? undefined : new StateAt(options.at);
   const stats = new PassStats(inputs);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  // Where batch items come from (ReplayBatch.from): a chain, or past the chains the task log.
+  const journals = inputs.chains.length;
+  const inputOf = [...inputs.chains.map((chain) => chain.input), inputs.taskLog?.input ?? 0];
   // The first batch is read before anything is written: an input that cannot be opened (a task
   // log out of reach) fails the replay with nothing half printed.
   const batches = inputs.batches();
@@ -64,35 +68,37 @@ export async function replayPass(options: PassOptions): Promise<PassResult> {
     // Within a batch nothing waits unless the output has to drain: an await per event would cost
     // more than folding it.
     for (; next.done !== true; next = await batches.next()) {
-      for (const item of next.value) {
-        if (item.kind === 'skipped') {
-          const record = stats.skipped(item.input, item.anomaly);
+      const { items, from } = next.value;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as JournalItem;
+        const chain = from[i] as number;
+        const input = inputOf[chain] ?? 0;
+        if (item.kind === 'anomaly') {
+          const record = stats.skipped(input, item.anomaly);
           const wait = renderer.skipped(record);
           if (wait !== undefined) await wait;
           continue;
         }
         progress.tick(item.location);
         const step: ReplayStep =
-          item.kind === 'journal-entry'
-            ? nodes.apply(item.chain, item.event, item.location)
+          chain < journals
+            ? nodes.apply(chain, item.event, item.location)
             : tasks.apply(item.event, item.location);
-        stats.counted(
-          step,
-          item.kind === 'journal-entry'
-            ? (inputs.chains[item.chain]?.input ?? 0)
-            : (inputs.taskLog?.input ?? 0),
-        );
+        stats.counted(step, input);
         detectors.observe(step);
         skew.observe(step);
         stateAt?.observe(step);
         let entry: TimelineEntry | undefined;
-        if (options.timeline && filter.accepts(step)) {
-          if (stats.timelineEntries < limit) {
-            entry = narrator.entry(step);
-            stats.timelineEntries += 1;
-          } else stats.timelineCapped = true;
+        if (options.timeline) {
+          if (filter.accepts(step)) {
+            if (stats.timelineEntries < limit) {
+              entry = narrator.entry(step);
+              stats.timelineEntries += 1;
+            } else stats.timelineCapped = true;
+          }
+          // What the narrator remembers only ever shows in timeline entries.
+          narrator.remember(step);
         }
-        narrator.remember(step);
         const wait = renderer.step(step, entry);
         if (wait !== undefined) await wait;
       }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { EventLocation } from '../event.ts';
 import type { NodeAnomaly, NodeAnomalyKind } from './anomaly.ts';
 import type { NodeEvent } from './events.ts';
+import { dataReaders, readMeta, UNSURE } from './parse-fast.ts';
 import {
   eventMetaSchema,
   isNodeEventType,
@@ -19,24 +20,57 @@ export type ParsedNodeEvent =
 
 /** A typed node event from untrusted input, or the anomaly that says why not. */
 export function parseNodeEvent(raw: unknown, location: EventLocation): ParsedNodeEvent {
-  const fail = (kind: NodeAnomalyKind, message: string, eventType?: string): ParsedNodeEvent => ({
-    ok: false,
-    anomaly: { kind, message, location, ...(eventType === undefined ? {} : { eventType }) },
-  });
-  if (!isRecord(raw)) return fail('malformed-event', `event: expected an object, got ${describe(raw)}`);
+  return parse(raw, location, true);
+}
+
+/** `parseNodeEvent` by the zod schemas alone: what its fast path has to agree with, to the message. */
+export function parseNodeEventBySchema(raw: unknown, location: EventLocation): ParsedNodeEvent {
+  return parse(raw, location, false);
+}
+
+function parse(raw: unknown, location: EventLocation, quick: boolean): ParsedNodeEvent {
+  if (!isRecord(raw)) {
+    return failed(location, 'malformed-event', `event: expected an object, got ${describe(raw)}`);
+  }
   const { type, version } = raw;
-  if (typeof type !== 'string')
-    return fail('malformed-event', `type: expected a string, got ${describe(type)}`);
-  if (!isNodeEventType(type)) return fail('unknown-event-type', `type: unknown node event "${type}"`, type);
+  if (typeof type !== 'string') {
+    return failed(location, 'malformed-event', `type: expected a string, got ${describe(type)}`);
+  }
+  if (!isNodeEventType(type)) {
+    return failed(location, 'unknown-event-type', `type: unknown node event "${type}"`, type);
+  }
   if (version !== SUPPORTED_NODE_EVENT_VERSION) {
-    return fail('unsupported-event-version', `version: ${type} v${describe(version)} is not supported`, type);
+    const message = `version: ${type} v${describe(version)} is not supported`;
+    return failed(location, 'unsupported-event-version', message, type);
+  }
+  // Most events plainly fit their schema: read them without zod, which is only asked when in doubt.
+  const quickMeta = quick ? readMeta(raw.meta) : UNSURE;
+  const quickData = quickMeta === UNSURE ? UNSURE : dataReaders[type](raw.data);
+  if (quickMeta !== UNSURE && quickData !== UNSURE) {
+    const event = { type, version: SUPPORTED_NODE_EVENT_VERSION, data: quickData, meta: quickMeta };
+    return { ok: true, event: event as NodeEvent };
   }
   const meta = eventMetaSchema.safeParse(raw.meta);
-  if (!meta.success) return fail('malformed-event', `${type}: ${issuesOf(meta.error, 'meta')}`, type);
+  if (!meta.success)
+    return failed(location, 'malformed-event', `${type}: ${issuesOf(meta.error, 'meta')}`, type);
   const data = nodeEventDataSchemas[type].safeParse(raw.data);
-  if (!data.success) return fail('malformed-event', `${type}: ${issuesOf(data.error, 'data')}`, type);
+  if (!data.success)
+    return failed(location, 'malformed-event', `${type}: ${issuesOf(data.error, 'data')}`, type);
   const event = { type, version: SUPPORTED_NODE_EVENT_VERSION, data: data.data, meta: meta.data };
   return { ok: true, event: event as NodeEvent };
+}
+
+/** The anomaly of an event that cannot be read (a plain function: a closure per call cost more than the check). */
+function failed(
+  location: EventLocation,
+  kind: NodeAnomalyKind,
+  message: string,
+  eventType?: string,
+): ParsedNodeEvent {
+  return {
+    ok: false,
+    anomaly: eventType === undefined ? { kind, message, location } : { kind, message, location, eventType },
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

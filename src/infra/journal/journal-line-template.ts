@@ -13,8 +13,14 @@
  *
  * `data` objects are shared by every record of a template, so they are frozen. Map keys are copies:
  * a slice would pin the whole chunk of the file it was cut from.
+ *
+ * The template also knows the CRC register its own bytes leave (from 0), so a line that matches one
+ * is checked by summing only its own bytes (seq, at, epoch) and skipping the template's: CRC-32 is
+ * linear (see line-crc.ts). Only where the chunk's text is its bytes (ASCII, read as latin1): a
+ * UTF-8 decoded key may equal a template's while the bytes differ, and then the whole line is summed.
  */
-import type { JournalRecord } from './journal-line.ts';
+import type { DomainEvent } from '../../domain/event.ts';
+import { bodyCrc, crcUpdate, finish, skipZeros, zerosSkipper } from './line-crc.ts';
 import { quickJournalRecord } from './quick-journal-record.ts';
 
 /** What a template stands for: the record without its seq, at and (when written after at) epoch. */
@@ -25,6 +31,10 @@ interface Template {
   readonly node: string;
   readonly incarnation: number;
   readonly epoch: number | undefined;
+  /** The CRC register after the template's bytes, from 0. */
+  readonly keyCrc: number;
+  /** Moves a CRC register over as many zero bytes as the template has (zerosSkipper). */
+  readonly skip: Int32Array;
 }
 
 /** A template text that is not one (its holes are not seq and at): such lines go to JSON.parse. */
@@ -35,9 +45,13 @@ const UNUSABLE: Template = Object.freeze({
   node: '',
   incarnation: 0,
   epoch: undefined,
+  keyCrc: 0,
+  skip: new Int32Array(0),
 });
 
 const SEQ_FIELD = Buffer.from('{"seq":', 'latin1');
+/** The CRC register after `{"seq":`, which every line read here begins with (`holes` checks it). */
+const SEQ_FIELD_CRC = crcUpdate(-1, SEQ_FIELD, 0, SEQ_FIELD.length);
 const EPOCH_FIELD = Buffer.from(',"epoch":', 'latin1');
 const META_KEYS = new Set(['node', 'incarnation', 'epoch', 'at']);
 
@@ -45,6 +59,8 @@ const META_KEYS = new Set(['node', 'incarnation', 'epoch', 'at']);
 const MAX_TEMPLATE_CHARS = 4_096;
 const MAX_TEMPLATES = 1_024;
 const MAX_TEMPLATES_OF_A_LENGTH = 16;
+/** Skipper tables kept (1 MiB): most journals have a few dozen template lengths. */
+const MAX_SKIPPERS = 256;
 /**
  * Lines per look at whether templates pay. When most lines of a window missed (every line
  * different: learning costs two parses a line), none is looked up for the next WINDOWS_PAUSED
@@ -64,21 +80,40 @@ export class JournalLineTemplate {
    * length, and comparing a line's text with those is cheaper than hashing it for a Map.
    */
   private readonly byLength = new Map<number, { readonly text: string; readonly template: Template }[]>();
+  /** zerosSkipper tables by template length (4 KiB each), shared by templates of one length. */
+  private readonly skippers = new Map<number, Int32Array>();
   private count = 0;
+  // Where the numbers of the line being read sit (set by `holes`): fields, not an object per line.
+  private seq = 0;
+  private seqEnd = 0;
+  private at = 0;
+  private atStart = 0;
+  private epoch: number | undefined;
   private lines = 0;
   private hits = 0;
   private pausedWindows = 0;
 
+  /** The seq of the line `read` last gave an event of. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /**
-   * The record of the line `bytes[start, end)` (crc field included and already checked) when it
-   * matches a known template; undefined otherwise, and then `learn` may make one of it.
-   * `text` is the chunk as a string when it is ASCII.
+   * The event of the line `bytes[start, end)` (crc field included) when it matches a known template
+   * and its body sums to `stated` (its seq is then `lastSeq`); undefined otherwise (then the caller
+   * sums and reads the line itself), and then `learn` may make a template of it. `text` is the
+   * chunk as a string when it is ASCII.
    */
-  read(bytes: Buffer, start: number, end: number, text: string | undefined): JournalRecord | undefined {
+  read(
+    bytes: Buffer,
+    start: number,
+    end: number,
+    text: string | undefined,
+    stated: number,
+  ): DomainEvent | undefined {
     if (!this.counting()) return undefined;
-    const holes = this.holes(bytes, start, end);
-    if (holes === undefined) return undefined;
-    const key = keyText(bytes, holes.seqEnd, holes.atStart, text);
+    if (!this.holes(bytes, start, end)) return undefined;
+    const key = keyText(bytes, this.seqEnd, this.atStart, text);
     if (key === undefined) return undefined;
     const template = this.find(key);
     if (template === undefined) {
@@ -86,12 +121,38 @@ export class JournalLineTemplate {
       return undefined;
     }
     if (template === UNUSABLE) return undefined;
+    const bodyEnd = end - CRC_SUFFIX_LENGTH;
+    const sum =
+      text === undefined
+        ? bodyCrc(bytes, start, bodyEnd)
+        : finish(
+            crcUpdate(
+              skipZeros(
+                template.skip,
+                crcUpdate(SEQ_FIELD_CRC, bytes, start + SEQ_FIELD.length, this.seqEnd),
+              ) ^ template.keyCrc,
+              bytes,
+              this.atStart,
+              bodyEnd,
+            ),
+          );
+    if (sum !== stated) return undefined;
     this.hits += 1;
     const { node, incarnation } = template;
-    const epoch = holes.epoch ?? template.epoch;
-    const meta =
-      epoch === undefined ? { node, incarnation, at: holes.at } : { node, incarnation, epoch, at: holes.at };
-    return { seq: holes.seq, type: template.type, version: template.version, data: template.data, meta };
+    const at = this.at;
+    const epoch = this.epoch ?? template.epoch;
+    const meta = epoch === undefined ? { node, incarnation, at } : { node, incarnation, epoch, at };
+    return { type: template.type, version: template.version, data: template.data, meta };
+  }
+
+  private skipperFor(length: number): Int32Array {
+    let skip = this.skippers.get(length);
+    if (skip === undefined) {
+      if (this.skippers.size >= MAX_SKIPPERS) this.skippers.clear();
+      skip = zerosSkipper(length);
+      this.skippers.set(length, skip);
+    }
+    return skip;
   }
 
   /** Counts a line; false while lookups are paused because they did not pay. */
@@ -148,6 +209,7 @@ export class JournalLineTemplate {
       return;
     }
     const { type, version, data, meta } = record;
+    const keyBytes = Buffer.from(key, 'latin1');
     this.keep(key, {
       type,
       version,
@@ -155,39 +217,46 @@ export class JournalLineTemplate {
       node: meta.node,
       incarnation: meta.incarnation,
       epoch: meta.epoch,
+      keyCrc: crcUpdate(0, keyBytes, 0, keyBytes.length),
+      skip: this.skipperFor(keyBytes.length),
     });
   }
 
-  /** Where the numbers sit: `{"seq":<seq>` + template + `<at>` + (`,"epoch":<epoch>`)? + `}` + crc field. */
-  private holes(bytes: Buffer, start: number, end: number): Holes | undefined {
-    for (let i = 0; i < SEQ_FIELD.length; i++) if (bytes[start + i] !== SEQ_FIELD[i]) return undefined;
+  /**
+   * Where the numbers sit: `{"seq":<seq>` + template + `<at>` + (`,"epoch":<epoch>`)? + `}` + crc
+   * field. False when the line is not shaped so; else they are in seq, seqEnd, at, atStart, epoch.
+   */
+  private holes(bytes: Buffer, start: number, end: number): boolean {
+    for (let i = 0; i < SEQ_FIELD.length; i++) if (bytes[start + i] !== SEQ_FIELD[i]) return false;
     const seqStart = start + SEQ_FIELD.length;
     let seqEnd = seqStart;
     while (isDigit(bytes[seqEnd])) seqEnd++;
     const seq = wholeNumber(bytes, seqStart, seqEnd);
-    if (seq <= 0 || bytes[seqEnd] !== COMMA) return undefined;
+    if (seq <= 0 || bytes[seqEnd] !== COMMA) return false;
     const close = end - CRC_SUFFIX_LENGTH - 1;
-    if (bytes[close] !== CLOSE_BRACE) return undefined;
+    if (bytes[close] !== CLOSE_BRACE) return false;
     let lastStart = close;
     while (lastStart > seqEnd && isDigit(bytes[lastStart - 1])) lastStart--;
     const last = wholeNumber(bytes, lastStart, close);
-    if (last < 0) return undefined;
+    if (last < 0) return false;
+    this.seq = seq;
+    this.seqEnd = seqEnd;
     const epochField = lastStart - EPOCH_FIELD.length;
-    if (!matches(bytes, epochField, EPOCH_FIELD)) return { seq, seqEnd, at: last, atStart: lastStart };
+    if (!matches(bytes, epochField, EPOCH_FIELD)) {
+      this.at = last;
+      this.atStart = lastStart;
+      this.epoch = undefined;
+      return true;
+    }
     let atStart = epochField;
     while (atStart > seqEnd && isDigit(bytes[atStart - 1])) atStart--;
     const at = wholeNumber(bytes, atStart, epochField);
-    if (at < 0) return undefined;
-    return { seq, seqEnd, at, atStart, epoch: last };
+    if (at < 0) return false;
+    this.at = at;
+    this.atStart = atStart;
+    this.epoch = last;
+    return true;
   }
-}
-
-interface Holes {
-  readonly seq: number;
-  readonly seqEnd: number;
-  readonly at: number;
-  readonly atStart: number;
-  readonly epoch?: number;
 }
 
 /** The template's text, when it is worth looking up. */

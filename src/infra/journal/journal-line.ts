@@ -4,13 +4,13 @@
  *
  *   {"seq":41,"type":"SessionStateChanged","version":1,"data":{…},"meta":{…},"crc":"0b1c2d3e"}
  */
-import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import type { DomainEvent } from '../../domain/event.ts';
 import { ErrorCodes, TaskdError } from '../../errors.ts';
 import { decodeChecksummedLine, encodeChecksummedLine } from '../log/file/checksummed-line.ts';
 import type { LineView } from './chunked-lines.ts';
 import type { JournalLineTemplate } from './journal-line-template.ts';
+import { bodyCrc } from './line-crc.ts';
 import { quickJournalRecord } from './quick-journal-record.ts';
 
 const journalRecordSchema = z.object({
@@ -78,47 +78,71 @@ const QUOTE = 0x22;
 const BRACE = 0x7d;
 
 /**
- * `decodeJournalLine` for a line seen in place, without copying it: the checksum is taken over the
- * bytes where they are, then the line is read through `template` when it has the usual shape, or
- * else parsed whole (crc field included, which the record then leaves out). Every line this fast
- * path does not plainly accept goes through `decodeJournalLine`, so what is rejected, and the
- * message saying why, is exactly the same.
+ * What `decodeJournalLineIn` made of a line: one per reader, overwritten by each line (objects per
+ * line, a result and a record copied into an event, cost more than the rest of reading it).
  */
-export function decodeJournalLineIn(view: LineView, template: JournalLineTemplate): JournalLineDecoding {
+export interface LineReading {
+  /** The entry's, when the line was read. */
+  seq: number;
+  event: DomainEvent | undefined;
+  /** Why not, when it was not. */
+  kind: string;
+  message: string;
+}
+
+/** A LineReading to reuse. */
+export function lineReading(): LineReading {
+  return { seq: 0, event: undefined, kind: '', message: '' };
+}
+
+/**
+ * `decodeJournalLine` for a line seen in place, without copying it: true with the entry in `into`,
+ * or false with why not. The checksum is taken over the bytes where they are, then the line is
+ * read through `template` when it has the usual shape, or else parsed whole (crc field included,
+ * which the record then leaves out). Every line this fast path does not plainly accept goes through
+ * `decodeJournalLine`, so what is rejected, and the message saying why, is exactly the same.
+ */
+export function decodeJournalLineIn(
+  view: LineView,
+  template: JournalLineTemplate,
+  into: LineReading,
+): boolean {
   const { bytes, start, end } = view;
   const crcAt = end - SUFFIX_LENGTH;
   if (crcAt > start + 1 && hasCrcField(bytes, crcAt, end)) {
     const stated = hexAt(bytes, crcAt + CRC_FIELD.length);
-    // A plain view (cheaper than a Buffer) of the body; the brace that stands in for the crc field is added in JS.
-    const body = new Uint8Array(bytes.buffer, bytes.byteOffset + start, crcAt - start);
-    if (stated === withClosingBrace(crc32(body))) {
-      const known = template.read(bytes, start, end, view.text);
-      if (known !== undefined) return { ok: true, record: known };
+    // A line of a known template is summed by the template, which skips its own bytes.
+    const known = template.read(bytes, start, end, view.text, stated);
+    if (known !== undefined) {
+      into.seq = template.lastSeq;
+      into.event = known;
+      return true;
+    }
+    // Summed where the bytes are, with the brace that stands in for the crc field.
+    if (stated === bodyCrc(bytes, start, crcAt)) {
       const text = view.text === undefined ? bytes.toString('utf8', start, end) : view.text.slice(start, end);
       const record = quickJournalRecord(parseOrUndefined(text));
-      if (record !== undefined) return { ok: true, record };
+      if (record !== undefined) return entry(record, into);
     }
   }
-  return decodeJournalLine(bytes.subarray(start, end));
+  const decoded = decodeJournalLine(bytes.subarray(start, end));
+  if (decoded.ok) return entry(decoded.record, into);
+  into.event = undefined;
+  into.kind = decoded.kind;
+  into.message = decoded.message;
+  return false;
+}
+
+function entry(record: JournalRecord, into: LineReading): true {
+  into.seq = record.seq;
+  into.event = eventOf(record);
+  return true;
 }
 
 function hasCrcField(bytes: Buffer, crcAt: number, end: number): boolean {
   if (bytes[end - 1] !== BRACE || bytes[end - 2] !== QUOTE) return false;
   for (let i = 0; i < CRC_FIELD.length; i++) if (bytes[crcAt + i] !== CRC_FIELD[i]) return false;
   return true;
-}
-
-/** CRC-32 table for one byte (the reflected polynomial zlib uses). */
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, byte) => {
-  let c = byte;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-/** The CRC-32 of the bytes whose CRC-32 is `crc`, followed by "}". */
-function withClosingBrace(crc: number): number {
-  const c = ~crc;
-  return ~((CRC_TABLE[(c ^ BRACE) & 0xff] as number) ^ (c >>> 8)) >>> 0;
 }
 
 /** The 8 lowercase hex digits at `at` as a number; -1 when they are not that. */

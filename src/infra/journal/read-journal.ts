@@ -6,9 +6,9 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Anomaly, DomainEvent, EventLocation } from '../../domain/event.ts';
-import { chunkBuffers, chunkedLines, type LineView } from './chunked-lines.ts';
+import { chunkBuffer, chunkedLines, type LineView } from './chunked-lines.ts';
 import { listJournalChains } from './journal-files.ts';
-import { decodeJournalLineIn, eventOf } from './journal-line.ts';
+import { decodeJournalLineIn, lineReading } from './journal-line.ts';
 import { JournalLineTemplate } from './journal-line-template.ts';
 
 export type JournalItem =
@@ -50,8 +50,9 @@ export async function* readJournalChainBatches(
   let lastSeq: number | undefined;
   let badSinceLastEntry = false;
   let batch: JournalItem[] = [];
-  const buffers = chunkBuffers();
+  const chunk = chunkBuffer();
   const template = new JournalLineTemplate();
+  const reading = lineReading();
   for (const [index, file] of files.entries()) {
     const source = names[index] ?? file;
     const onLine = (view: LineView): void => {
@@ -61,14 +62,13 @@ export async function* readJournalChainBatches(
         batch.push(anomaly({ kind: 'torn_line', message, location }));
         return;
       }
-      const decoded = decodeJournalLineIn(view, template);
-      if (!decoded.ok) {
+      if (!decodeJournalLineIn(view, template, reading)) {
         badSinceLastEntry = true;
-        batch.push(anomaly({ kind: decoded.kind, message: decoded.message, location }));
+        batch.push(anomaly({ kind: reading.kind, message: reading.message, location }));
         return;
       }
-      const { seq } = decoded.record;
-      const event = eventOf(decoded.record);
+      const { seq } = reading;
+      const event = reading.event as DomainEvent;
       if (lastSeq !== undefined && seq <= lastSeq) {
         // Two writers on one journal (two daemons with one node name) look like this.
         const message = `seq ${seq} after seq ${lastSeq}`;
@@ -83,7 +83,7 @@ export async function* readJournalChainBatches(
     };
     const handle = await open(file, 'r');
     try {
-      for await (const _ of chunkedLines(handle, onLine, buffers)) {
+      for (const _ of chunkedLines(handle, onLine, chunk)) {
         if (batch.length > 0) yield batch;
         batch = [];
       }

@@ -32,11 +32,13 @@ const AFTER_CLOSE = new Set([
   'teardown-step-after-close',
 ]);
 
+// Every key is always there (undefined when unknown): `delete` would turn a context into a slow
+// dictionary object, and it is written at every step of its node.
 interface NodeContext {
-  teardown?: Evidence;
-  closed?: Evidence;
+  teardown: Evidence | undefined;
+  closed: Evidence | undefined;
   /** The node's previous step: its evidence is only made when an anomaly needs it. */
-  last?: NodeStep;
+  last: NodeStep | undefined;
 }
 
 export class FoldAnomaliesDetector implements Detector {
@@ -58,8 +60,8 @@ export class FoldAnomaliesDetector implements Detector {
     const context = this.context(step.node);
     if (step.anomalies.length > 0) this.reportNode(step, context);
     if (step.event.type === 'ProcessStarted') {
-      delete context.teardown;
-      delete context.closed;
+      context.teardown = undefined;
+      context.closed = undefined;
     }
     const { before, after } = step;
     if (before.lifecycle.status !== 'tearing-down' && after.lifecycle.status === 'tearing-down') {
@@ -117,7 +119,7 @@ export class FoldAnomaliesDetector implements Detector {
   private context(node: string): NodeContext {
     let context = this.nodes.get(node);
     if (context === undefined) {
-      context = {};
+      context = { teardown: undefined, closed: undefined, last: undefined };
       this.nodes.set(node, context);
     }
     return context;

@@ -4,7 +4,7 @@
  * journaled, for nodes whose journal is not among the inputs.
  */
 import type { NodeState } from '../../domain/node/index.ts';
-import type { ReplayStep } from '../folds/replay-step.ts';
+import type { NodeStep, ReplayStep } from '../folds/replay-step.ts';
 import { type Evidence, evidenceOf } from './finding.ts';
 
 export interface Departure {
@@ -22,15 +22,13 @@ interface MemberView {
 export class NodePresence {
   private readonly departures = new Map<string, Departure>();
   private readonly incarnations = new Map<string, Evidence>();
-  private latestView: MemberView | undefined;
+  /** The latest member view, as its step: made into a MemberView only when asked (views are frequent, questions rare). */
+  private latestViewStep: NodeStep | undefined;
 
   observe(step: ReplayStep): void {
     if (step.kind !== 'node') return;
     const { before, after, node } = step;
-    if (step.valid && step.event.type === 'MembersObserved') {
-      const members = new Set(step.event.data.members.map((member) => member.node));
-      this.latestView = { at: step.at, members, evidence: evidenceOf(step) };
-    }
+    if (step.valid && step.event.type === 'MembersObserved') this.latestViewStep = step;
     if (before === after) return; // the fold changed nothing (evolve returns the same state)
     if (isPresent(before) && !isPresent(after)) {
       this.departures.set(node, { at: step.at, why: absence(after), evidence: evidenceOf(step) });
@@ -52,13 +50,20 @@ export class NodePresence {
       }
       return undefined;
     }
-    const view = this.latestView;
+    const view = this.latestView();
     if (view === undefined || view.members.has(node)) return undefined;
     return {
       at: view.at,
       why: `it is not a member in ${view.evidence.node}'s latest view`,
       evidence: view.evidence,
     };
+  }
+
+  private latestView(): MemberView | undefined {
+    const step = this.latestViewStep;
+    if (step === undefined || step.event.type !== 'MembersObserved') return undefined;
+    const members = new Set(step.event.data.members.map((member) => member.node));
+    return { at: step.at, members, evidence: evidenceOf(step) };
   }
 }
 

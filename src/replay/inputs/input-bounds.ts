@@ -9,8 +9,8 @@ export async function inputBounds(inputs: ReplayInputs): Promise<{ start: number
   let start: number | undefined;
   let end: number | undefined;
   for await (const batch of inputs.batches()) {
-    for (const item of batch) {
-      if (item.kind === 'skipped') continue;
+    for (const item of batch.items) {
+      if (item.kind === 'anomaly') continue;
       const at = item.event.meta.at;
       start = Math.min(start ?? at, at);
       end = Math.max(end ?? at, at);

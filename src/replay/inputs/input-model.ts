@@ -5,6 +5,7 @@
  */
 import type { Anomaly, DomainEvent, EventLocation } from '../../domain/event.ts';
 import type { NodeConfig } from '../../domain/node/index.ts';
+import type { JournalItem } from '../../infra/journal/read-journal.ts';
 import type { TaskLogSpec } from '../task-log/task-log-spec.ts';
 
 export type InputKind = 'journal' | 'bundle' | 'task-log';
@@ -56,6 +57,16 @@ export type ReplayItem =
     }
   | { readonly kind: 'skipped'; readonly input: number; readonly anomaly: Anomaly };
 
+/**
+ * A run of merged items as read, not copied into ReplayItems (a million copies cost more than
+ * merging): `items[i]` came from `from[i]`, the index of its chain in `chains`, or `chains.length`
+ * for the task log.
+ */
+export interface ReplayBatch {
+  readonly items: readonly JournalItem[];
+  readonly from: readonly number[];
+}
+
 export interface ReplayInputs {
   readonly sources: readonly InputSource[];
   readonly chains: readonly JournalChain[];
@@ -65,7 +76,7 @@ export interface ReplayInputs {
   /** A new pass over everything, merged by time (each input keeps its own order). */
   items(): AsyncGenerator<ReplayItem>;
   /** The same pass in batches: what a replay of millions of events reads, waiting once per batch. */
-  batches(): AsyncGenerator<ReplayItem[]>;
+  batches(): AsyncGenerator<ReplayBatch>;
   /** Removes bundle extractions; idempotent. */
   close(): Promise<void>;
 }

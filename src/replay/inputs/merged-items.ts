@@ -2,13 +2,14 @@
  * One pass over every input, merged by time with the journals' own k-way merge (each input keeps
  * its order: a journal its seq, the task log its global position), then tagged: which chain an
  * entry belongs to, or that it is the task log's; which input a skipped record came from.
- * Journals are read a chunk at a time and items come out in batches (see mergeJournalBatches).
+ * Journals are read a chunk at a time and items come out in batches (see mergeJournalBatches), as
+ * read: a replay tags each item as it goes rather than copying every one.
  */
 import { mergeJournalBatches } from '../../infra/journal/merge-journals.ts';
 import { type JournalItem, readJournalChainBatches } from '../../infra/journal/read-journal.ts';
 import { openTaskLog } from '../task-log/open-task-log.ts';
 import { taskLogItems } from '../task-log/task-log-items.ts';
-import type { JournalChain, ReplayItem, TaskLogInput } from './input-model.ts';
+import type { JournalChain, ReplayBatch, ReplayItem, TaskLogInput } from './input-model.ts';
 
 /** Task-log items gathered into one batch at most. */
 const TASK_LOG_BATCH = 256;
@@ -17,49 +18,42 @@ const TASK_LOG_BATCH = 256;
 export async function* mergedBatches(
   chains: readonly JournalChain[],
   taskLog: TaskLogInput | undefined,
-): AsyncGenerator<ReplayItem[]> {
+): AsyncGenerator<ReplayBatch> {
   const sequences: AsyncIterable<readonly JournalItem[]>[] = chains.map((chain) =>
     readJournalChainBatches(chain.files, chain.displayFiles),
   );
   const log = taskLog === undefined ? undefined : await openTaskLog(taskLog.spec);
   if (log !== undefined && taskLog !== undefined) {
+    // Last, so that its index is chains.length.
     sequences.push(batchesOf(taskLogItems(log, taskLog.source), TASK_LOG_BATCH));
   }
-  const taskLogInput = taskLog?.input ?? 0;
   try {
-    for await (const { items, from } of mergeJournalBatches(sequences)) {
-      const tagged: ReplayItem[] = new Array(items.length);
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i] as JournalItem;
-        const chain = from[i] as number;
-        const journal = chains[chain];
-        if (item.kind === 'anomaly') {
-          tagged[i] = { kind: 'skipped', input: journal?.input ?? taskLogInput, anomaly: item.anomaly };
-        } else if (journal !== undefined) {
-          tagged[i] = {
-            kind: 'journal-entry',
-            chain,
-            seq: item.seq,
-            event: item.event,
-            location: item.location,
-          };
-        } else {
-          tagged[i] = { kind: 'task-entry', event: item.event, location: item.location };
-        }
-      }
-      yield tagged;
-    }
+    yield* mergeJournalBatches(sequences);
   } finally {
     await log?.close();
   }
 }
 
-/** `mergedBatches` one item at a time. */
+/** `mergedBatches` one item at a time, each tagged with where it came from. */
 export async function* mergedItems(
   chains: readonly JournalChain[],
   taskLog: TaskLogInput | undefined,
 ): AsyncGenerator<ReplayItem> {
-  for await (const batch of mergedBatches(chains, taskLog)) yield* batch;
+  const taskLogInput = taskLog?.input ?? 0;
+  for await (const { items, from } of mergedBatches(chains, taskLog)) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as JournalItem;
+      const chain = from[i] as number;
+      const journal = chains[chain];
+      if (item.kind === 'anomaly') {
+        yield { kind: 'skipped', input: journal?.input ?? taskLogInput, anomaly: item.anomaly };
+      } else if (journal !== undefined) {
+        yield { kind: 'journal-entry', chain, seq: item.seq, event: item.event, location: item.location };
+      } else {
+        yield { kind: 'task-entry', event: item.event, location: item.location };
+      }
+    }
+  }
 }
 
 /** `items` gathered into arrays of up to `max` (fewer at the end). */

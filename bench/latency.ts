@@ -5,6 +5,7 @@
  * task log afterwards, against the submit time the bench took just before each POST (one clock).
  * BullMQ: queue.add of one job at a time; started / succeeded are the job's processedOn / finishedOn.
  */
+import { writeFileSync } from 'node:fs';
 import type { NodeProcess } from '../src/cli/local-cluster/node-process.ts';
 import { pollUntil } from '../src/infra/zookeeper-server/poll.ts';
 import { openQueue, startWorkers } from './support/bullmq.ts';
@@ -19,9 +20,21 @@ export interface LatencyOptions {
   readonly capacity: number;
   /** How long after the last submission the tasks may take to finish before the figures are taken. */
   readonly drainMs: number;
+  /**
+   * Seconds of the same load sent first and not counted, so that the figures are of the steady state
+   * (a fresh process runs its code unoptimized, and fills its caches, for the first seconds). Both
+   * taskd and BullMQ get it. BENCH_LATENCY_WARMUP=0 measures from the first task, as before.
+   */
+  readonly warmupSeconds: number;
 }
 
-export const LATENCY_DEFAULTS: LatencyOptions = { rate: 500, seconds: 15, capacity: 32, drainMs: 20_000 };
+export const LATENCY_DEFAULTS: LatencyOptions = {
+  rate: 500,
+  seconds: 15,
+  capacity: 32,
+  drainMs: 20_000,
+  warmupSeconds: Number(process.env.BENCH_LATENCY_WARMUP ?? 3),
+};
 
 export interface LatencyFigures {
   readonly label: string;
@@ -49,6 +62,11 @@ export async function taskdLatency(
   try {
     const cluster = await startCluster(cleanup, { zk, size: 3, capacity: options.capacity });
     const { nodes } = cluster;
+    const warmup = await paced(options.rate, options.warmupSeconds, (i) =>
+      postJson(nodes[i % nodes.length] as NodeProcess, '/v1/tasks', { type: 'noop', payload: { i } }).catch(
+        () => undefined,
+      ),
+    );
     const submittedAt = new Map<string, number>();
     const rejected: Record<string, number> = {};
     const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
@@ -70,7 +88,8 @@ export async function taskdLatency(
     });
     await pollUntil(
       async () =>
-        finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())) >= submittedAt.size,
+        finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())) >=
+        warmup.sent + submittedAt.size,
       {
         timeoutMs: 60_000,
         intervalMs: 250,
@@ -78,6 +97,9 @@ export async function taskdLatency(
       },
     ).catch(() => undefined);
     const log = await readTaskLog(cluster);
+    // For a closer look at a run (which appends were late, and when): BENCH_LATENCY_DUMP=file.json.
+    const dump = process.env.BENCH_LATENCY_DUMP;
+    if (dump !== undefined) writeFileSync(dump, JSON.stringify({ submittedAt: [...submittedAt], log }));
     const firstAt = (type: string) => {
       const at = new Map<string, number>();
       for (const e of log) {
@@ -127,6 +149,9 @@ export async function bullmqLatency(
   try {
     const queue = openQueue(cleanup, redisPort);
     await startWorkers(cleanup, redisPort, queue.name, 3, options.capacity);
+    const warmup = await paced(options.rate, options.warmupSeconds, (i) =>
+      queue.add('noop', { i }).then(() => undefined),
+    );
     const submittedAt = new Map<string, number>();
     const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
       const at = Date.now();
@@ -134,7 +159,7 @@ export async function bullmqLatency(
       submittedAt.set(job.id as string, at);
     });
     await pollUntil(
-      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= submittedAt.size,
+      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= warmup.sent + submittedAt.size,
       {
         timeoutMs: 60_000,
         intervalMs: 100,
@@ -202,7 +227,7 @@ export async function measureLatency(
     f.succeeded.count < f.sent
       ? `; ${f.label}: ${f.accepted} of ${f.sent} submissions accepted, ${f.succeeded.count} seen succeeded; refused: ${refusals(f)}`
       : '';
-  const load = `${options.rate}/s offered for ${options.seconds} s (achieved ${Math.round(taskd.offeredPerSecond)}/s taskd, ${Math.round(bullmq.offeredPerSecond)}/s BullMQ), concurrency ${options.capacity} × 3`;
+  const load = `${options.rate}/s offered for ${options.seconds} s after ${options.warmupSeconds} s not counted (achieved ${Math.round(taskd.offeredPerSecond)}/s taskd, ${Math.round(bullmq.offeredPerSecond)}/s BullMQ), concurrency ${options.capacity} × 3`;
   const rows: Row[] = [
     {
       measure: `latency submit → started at ${options.rate}/s`,

@@ -34,7 +34,12 @@ export interface BenchCluster {
 
 let clusters = 0;
 
-/** Starts `size` nodes of a fresh cluster; resolves once one leads and every node is a ready member. */
+/**
+ * Starts `size` nodes of a fresh cluster; resolves once one leads and every node is a ready member.
+ * BENCH_TASKD_PREFIX (space-separated argv) runs each node through a wrapper that must exec its
+ * arguments, e.g. a script doing `exec "$1" --cpu-prof --cpu-prof-dir=DIR "${@:2}"` to profile the
+ * nodes (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
 export async function startCluster(cleanup: Cleanup, options: ClusterOptions): Promise<BenchCluster> {
   clusters += 1;
   const name = `bench${clusters}${Math.random().toString(36).slice(2, 7)}`;
@@ -52,6 +57,9 @@ export async function startCluster(cleanup: Cleanup, options: ClusterOptions): P
       capacity: options.capacity ?? 4,
       extraArgs: ['--log-level', 'warn', ...(options.extraArgs ?? [])],
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(process.env.BENCH_TASKD_PREFIX === undefined
+        ? {}
+        : { commandPrefix: process.env.BENCH_TASKD_PREFIX.split(' ') }),
     };
     return new NodeProcess(nodeOptions);
   });

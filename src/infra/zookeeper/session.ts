@@ -20,6 +20,7 @@ import type {
   ZooKeeperSessionOptions,
 } from './types.ts';
 import { WatchHub } from './watch-hub.ts';
+import { coalesceWrites } from './write-coalescing.ts';
 import { protocolError, type ZkErrorContext } from './zk-errors.ts';
 
 const SILENT: ZkLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -69,6 +70,7 @@ export function createZooKeeperSession(options: ZooKeeperSessionOptions): ZooKee
       requests.failLost((context) => protocolError(cause, { ...context, sent: true }));
     },
   });
+  coalesceWrites(cm);
   // With credentials, everything this session creates is readable and writable by them alone.
   const defaultAcl =
     options.auth === undefined ? OPEN_ACL : [digestAcl(options.auth.user, options.auth.password)];
@@ -184,6 +186,7 @@ export function createZooKeeperSession(options: ZooKeeperSessionOptions): ZooKee
     exists: (path) => operations.exists(path),
     getChildren: (path) => operations.getChildren(path),
     watchData$: (path) => watches.data$(path),
+    watchFires$: (path) => watches.fires$(path),
     watchChildren$: (path) => watches.children$(path),
     watchExists$: (path) => watches.exists$(path),
     close: () => {

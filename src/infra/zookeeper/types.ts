@@ -151,6 +151,11 @@ export interface ZooKeeperSession {
 
   /** The znode's data each time it changes (null while absent); re-armed after every fire and reconnect. */
   watchData$(path: string): Observable<NodeData | null>;
+  /**
+   * Each fire of watchData$'s watch on `path`, before watchData$ re-reads it (and once after each
+   * reconnect): lets a reader start a read that the change implies in the same turn. Arms nothing.
+   */
+  watchFires$(path: string): Observable<void>;
   /** The znode's children each time they change (null while the parent is absent). */
   watchChildren$(path: string): Observable<NodeChildren | null>;
   /** The znode's stat each time it appears, changes or disappears (null while absent). */

@@ -79,6 +79,37 @@ export class WatchHub {
     return this.watch$(path, NODE_EVENTS, (watcher) => this.deps.read.exists(path, watcher), statKey);
   }
 
+  /**
+   * Each fire of a data watch on `path`, as it arrives and before data$ re-reads (and once after each
+   * reconnect): a hint that the znode may have changed, for a reader that can start its follow-up
+   * read in the same turn as that re-read. It arms nothing: a data$ on the same path does. Completes
+   * when the session ends (data$ carries the error).
+   */
+  fires$(path: string): Observable<void> {
+    return new Observable<void>((subscriber) => {
+      if (this.ended) {
+        subscriber.complete();
+        return undefined;
+      }
+      const entry = this.entryFor(path);
+      const stop = () => {
+        this.cursors.delete(cursor);
+        entry.cursors.delete(cursor);
+      };
+      const cursor: Cursor = {
+        events: NODE_EVENTS,
+        trigger: () => subscriber.next(),
+        end: () => {
+          stop();
+          subscriber.complete();
+        },
+      };
+      this.cursors.add(cursor);
+      entry.cursors.add(cursor);
+      return stop;
+    });
+  }
+
   /** The session (re)connected: every watch re-reads, which re-arms what a failed read could not. */
   reconnected(): void {
     for (const cursor of [...this.cursors]) cursor.trigger();

@@ -173,3 +173,30 @@ describe('across a server restart', () => {
     expect(data.values.map(dataOf)).toEqual(['before', 'after-1', 'after-2']);
   });
 });
+
+describe('watchFires$', () => {
+  it('tells of each change before watchData$ has read it', async () => {
+    const session = await sessions.connected();
+    const other = await writer();
+    const path = freshPath('fires');
+    await other.create(path, { data: 'v0' });
+    const order: string[] = [];
+    session.watchData$(path).subscribe((value) => order.push(`read ${dataOf(value)}`));
+    session.watchFires$(path).subscribe(() => order.push('fired'));
+    await waitFor(() => order.length === 1, { what: 'the current value' });
+    for (const value of ['v1', 'v2']) {
+      await other.setData(path, value);
+      await waitFor(() => order.at(-1) === `read ${value}`, { what: `the watch to see ${value}` });
+    }
+    expect(order).toEqual(['read v0', 'fired', 'read v1', 'fired', 'read v2']);
+  });
+
+  it('completes when the session closes', async () => {
+    const session = await sessions.connected();
+    const path = freshPath('fires-end');
+    session.watchData$(path).subscribe({ error: () => undefined });
+    const fires = collect(session.watchFires$(path));
+    await session.close();
+    await waitFor(() => fires.done(), { what: 'the fires to complete' });
+  });
+});

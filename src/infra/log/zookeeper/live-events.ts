@@ -19,6 +19,11 @@
  * caught up to the tip it saw before listing. And never repeats: the cursor only moves forward, and the
  * reader keeps only positions above it.
  *
+ * A watch fire starts the read of the next batch at once, in the same turn (and so the same socket
+ * write) as the tip's re-read, instead of one round trip after it: the fire means an append, whose
+ * batch is then most likely the next name. That read is only a head start: it is used once the tip,
+ * read as before, says a batch is due, and an 'absent' from it proves nothing (it is read again).
+ *
  * Reads run one at a time; a tip that moves meanwhile is read after. A read that fails for a passing
  * reason (disconnected, timeout) is tried again after `retryDelayMs` (and the watch re-reads on
  * reconnect); any other failure ends the subscription with the port's error.
@@ -38,6 +43,8 @@ const SLICE = 200;
 export interface LiveEventsDeps {
   /** The tip: current first, then after every append (watchData$). */
   readonly tip$: Observable<NodeData | null>;
+  /** Each fire of the tip's watch, before tip$ re-reads it (watchFires$): a hint, not a fact. */
+  readonly tipFires$?: Observable<void>;
   /** Everything above a cursor, in order, listing the batches: the catch-up, and after a gap. */
   readonly readListed: (after: number) => AsyncIterable<Segment>;
   /** The batch with this sequence, read by its name. */
@@ -63,7 +70,43 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
     let reading = false;
     let again = false;
     let retryTimer: NodeJS.Timeout | undefined;
+    /** The next batch, read ahead of the tip on a watch fire. */
+    let early: { readonly sequence: number; readonly read: Promise<Segment | 'absent'> } | undefined;
     const active = (): boolean => !subscriber.closed;
+
+    /** The highest batch asked for by name in the current pass of reads (0: none yet). */
+    let requested = 0;
+
+    /**
+     * On a fire: start reading the batch after the last one read or being read. Idle, that is the
+     * next after the cursor (when it stands at a batch's end); while reads run, the one after the
+     * highest they asked for, so a busy reader gains the round trip too.
+     */
+    const readEarly = (): void => {
+      if (!active() || mustList) return;
+      let sequence: number;
+      if (reading) {
+        if (requested === 0) return; // listing, or about to read by name: nothing to go by
+        sequence = requested + 1;
+      } else {
+        if (through !== endOfSequence(sequenceOf(through))) return;
+        sequence = sequenceOf(through) + 1;
+      }
+      if (early !== undefined && early.sequence >= sequence) return;
+      const read = deps.readBatch(sequence);
+      read.catch(() => undefined); // one never used must not go unhandled
+      early = { sequence, read };
+    };
+
+    /** Batch `sequence`: the early read when it is that batch and found it, else a read now. */
+    const readBatch = async (sequence: number): Promise<Segment | 'absent'> => {
+      const taken = early;
+      if (taken === undefined || taken.sequence > sequence) return deps.readBatch(sequence);
+      early = undefined;
+      if (taken.sequence < sequence) return deps.readBatch(sequence);
+      const segment = await taken.read.catch(() => 'absent' as const);
+      return segment === 'absent' ? deps.readBatch(sequence) : segment;
+    };
 
     /** Hands a segment's events on, a slice per turn of the event loop (a batch may hold thousands). */
     const emit = async (segment: Segment): Promise<void> => {
@@ -81,6 +124,8 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
     /** Lists the batches above the cursor (and the snapshot): caught up to the tip seen before. */
     const readByListing = async (): Promise<void> => {
       const target = tip;
+      early = undefined;
+      requested = 0;
       for await (const segment of deps.readListed(through)) {
         if (!active()) return;
         await emit(segment);
@@ -97,7 +142,8 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
         // One batch per append the tip counted and no batch accounts for yet: read those at once.
         const want = Math.min(READ_AHEAD, Math.max(1, tip.version - readVersion));
         const first = sequenceOf(through) + 1;
-        const reads = Array.from({ length: want }, (_, i) => deps.readBatch(first + i));
+        requested = first + want - 1;
+        const reads = Array.from({ length: want }, (_, i) => readBatch(first + i));
         for (const read of reads) read.catch(() => undefined); // one not awaited must not go unhandled
         for (const [index, read] of reads.entries()) {
           const segment = await read;
@@ -145,6 +191,7 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
           await readOnce();
         } while (again && active());
         reading = false;
+        requested = 0;
       })();
     };
 
@@ -161,10 +208,13 @@ export function liveEvents$(deps: LiveEventsDeps, after: number): Observable<Log
       error: (error: unknown) => subscriber.error(deps.toLogError(error)),
       complete: () => subscriber.complete(),
     });
+    // Subscribed after tip$: on a fire, the tip's re-read is asked for first, then the batch.
+    const fires = deps.tipFires$?.subscribe(readEarly);
     return () => {
       clearTimeout(retryTimer);
       closed.unsubscribe();
       watched.unsubscribe();
+      fires?.unsubscribe();
     };
   });
 }

@@ -198,6 +198,7 @@ function createLog({ options, layout, acl, session, ownsSession }: LogParts): Zo
       return liveEvents$(
         {
           tip$: session.watchData$(layout.tip),
+          tipFires$: session.watchFires$(layout.tip),
           readListed: (cursor) => readSegments(reader, cursor),
           readBatch: (sequence) => readBatchAt(reader, sequence),
           closed$,

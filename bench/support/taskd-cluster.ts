@@ -9,6 +9,7 @@ import type { DomainEvent } from '../../src/domain/event.ts';
 import { readJournal } from '../../src/infra/journal/read-journal.ts';
 import { openFileEventLog } from '../../src/infra/log/file/file-event-log.ts';
 import type { LoggedEvent } from '../../src/infra/log/port.ts';
+import { readWholeLog } from '../../src/infra/log/read-whole-log.ts';
 import { openZooKeeperEventLog } from '../../src/infra/log/zookeeper/zookeeper-event-log.ts';
 import { freeLoopbackPorts } from '../../src/infra/zookeeper-server/loopback-ports.ts';
 import { pollUntil } from '../../src/infra/zookeeper-server/poll.ts';
@@ -142,13 +143,7 @@ export async function readTaskLog(cluster: BenchCluster): Promise<LoggedEvent[]>
           cluster: cluster.name,
           connection: { connectString: cluster.zk, sessionTimeoutMs: 10_000, requestTimeoutMs: 10_000 },
         });
-  try {
-    const events: LoggedEvent[] = [];
-    for await (const event of log.readAll()) events.push(event);
-    return events;
-  } finally {
-    await log.close();
-  }
+  return readWholeLog(log);
 }
 
 /** Every entry of one node's journal. */

@@ -3,6 +3,7 @@
  * taskd-cluster.ts, which registers a vitest hook, so that the chaos runner can read it outside vitest.
  */
 import type { LoggedEvent } from '../../src/infra/log/port.ts';
+import { readWholeLog } from '../../src/infra/log/read-whole-log.ts';
 import { openZooKeeperEventLog } from '../../src/infra/log/zookeeper/zookeeper-event-log.ts';
 
 /** Every event of `cluster`'s task log, in log order. */
@@ -11,11 +12,5 @@ export async function readTaskLog(zk: string, cluster: string): Promise<LoggedEv
     cluster,
     connection: { connectString: zk, sessionTimeoutMs: 4_000, requestTimeoutMs: 3_000 },
   });
-  try {
-    const events: LoggedEvent[] = [];
-    for await (const event of log.readAll()) events.push(event);
-    return events;
-  } finally {
-    await log.close();
-  }
+  return readWholeLog(log);
 }

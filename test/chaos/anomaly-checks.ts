@@ -1,6 +1,7 @@
 /**
  * The anomalies `taskd replay` found, judged against the schedule: a process the schedule killed
- * died without a teardown, and a journal the schedule damaged may contradict itself; anything else
+ * died without a teardown (and the VIP it held stays on its interface until it starts again), a
+ * paused leader cannot step down, and a journal the schedule damaged may contradict itself; anything else
  * from the node fold (a second teardown, a step out of order, a session closed twice), two leaders
  * beyond the suspicion window, a storm, a lost or stranded task, is a violation.
  */
@@ -28,6 +29,11 @@ export function checkAnomalies(
   for (const anomaly of report.anomalies) {
     byKind.set(anomaly.kind, (byKind.get(anomaly.kind) ?? 0) + 1);
     if (REFUSALS.has(anomaly.kind) || NOTES.has(anomaly.kind)) continue;
+    // First: a death the damage explains must not use up the allowance of a later kill.
+    if (anomaly.source === 'node-fold' && explainedByDamage(anomaly, records)) {
+      verdict.note(`explained by the damaged journal: ${describe(anomaly)}`);
+      continue;
+    }
     if (anomaly.kind === 'process-died-without-teardown') {
       const node = anomaly.nodes[0] ?? '?';
       const count = (diedWithoutTeardown.get(node) ?? 0) + 1;
@@ -38,8 +44,12 @@ export function checkAnomalies(
       verdict.note(`two leaders while one was paused by the schedule: ${describe(anomaly)}`);
       continue;
     }
-    if (anomaly.source === 'node-fold' && explainedByDamage(anomaly, records)) {
-      verdict.note(`explained by the damaged journal: ${describe(anomaly)}`);
+    if (anomaly.kind === 'vip-on-two-nodes' && explainedByPause(anomaly, records)) {
+      verdict.note(`the VIP on two nodes while one was paused by the schedule: ${describe(anomaly)}`);
+      continue;
+    }
+    if (anomaly.kind === 'vip-on-two-nodes' && explainedByUnjournaledEnd(anomaly, records)) {
+      verdict.note(`the VIP left on a node whose process the schedule ended: ${describe(anomaly)}`);
       continue;
     }
     verdict.fail(`replay: ${anomaly.kind}`, describe(anomaly));
@@ -60,6 +70,21 @@ function explainedByPause(anomaly: AnomalyReport, records: readonly FaultRecord[
     r.paused.some(
       (p) => anomaly.nodes.includes(p.node) && p.from <= anomaly.at && until <= p.to + SUSPICION_WINDOW_MS,
     ),
+  );
+}
+
+/**
+ * The VIP on a node whose process the schedule ended without a release (kill -9, a full disk) and on
+ * the next leader: the dead process's copy stays on its interface until the node starts again and
+ * removes it, within the suspicion window of the cluster settling after that fault.
+ */
+function explainedByUnjournaledEnd(anomaly: AnomalyReport, records: readonly FaultRecord[]): boolean {
+  const until = anomaly.until ?? anomaly.at;
+  return records.some(
+    (r) =>
+      [...r.killed, ...r.endedUnjournaled].some((node) => anomaly.nodes.includes(node)) &&
+      r.startedAt <= anomaly.at &&
+      until <= (r.settledAt ?? r.endedAt) + SUSPICION_WINDOW_MS,
   );
 }
 

@@ -102,7 +102,7 @@ export class ChaosCluster {
           sessionTimeoutMs: SESSION_TIMEOUT_MS,
           logBackend: 'zookeeper',
           capacity: 3,
-          extraArgs: ['--config', config],
+          extraArgs: ['--config', config, ...(placement.flags ?? [])],
           ...(placement.commandPrefix === undefined ? {} : { commandPrefix: placement.commandPrefix }),
         }),
       );

@@ -1,7 +1,7 @@
 /**
  * Where a chaos cluster runs, chosen from what its schedule will do: on the host beside the shared
  * ensemble (most faults); each node in a network namespace of its own that reaches ZooKeeper only
- * through its veth (to cut a node off); the ensemble and every node inside one namespace (to slow
+ * through its veth (to cut a node off; there the nodes also hold a VIP on their own interfaces); the ensemble and every node inside one namespace (to slow
  * that namespace's loopback with netem, never the host's); and, beside any of these, each node's
  * data directory on a small tmpfs (to fill a journal's disk). A stage prepares each node before its
  * first start and takes down all it made, also when the run fails.
@@ -18,6 +18,8 @@ export interface NodePlacement {
   readonly zk: string;
   /** Argv that runs the node inside its namespace (`ip netns exec NS`), if it has one. */
   readonly commandPrefix?: readonly string[];
+  /** Flags the node starts with on this stage (the VIP, where nodes have interfaces of their own). */
+  readonly flags?: readonly string[];
 }
 
 /** The network side of a stage: the ensemble the nodes use, and how each is placed. */
@@ -34,6 +36,8 @@ export interface StageNetwork {
   readonly setLinkUp?: (nodeId: string, up: boolean) => Promise<void>;
   /** netem delay on the shared namespace's loopback; undefined removes it. */
   readonly setLoopbackDelay?: (delayMs: number | undefined) => Promise<void>;
+  /** The VIP the nodes are given, and the ids of the nodes whose interface has it now (`ip addr`). */
+  readonly vip?: { readonly address: string; holders(): Promise<string[]> };
   close(): Promise<void>;
 }
 
@@ -56,7 +60,13 @@ export function stageNeeds(schedule: Schedule): { network: NetworkKind; disks: b
     throw new Error(
       'a schedule cannot both cut a node’s link and slow the shared loopback: they need different stages',
     );
-  const network: NetworkKind = cut ? 'node-namespaces' : slow ? 'shared-namespace' : 'host';
+  if (slow && schedule.network !== undefined)
+    throw new Error(`a schedule that slows the shared loopback cannot run on ${schedule.network}`);
+  const network: NetworkKind = cut
+    ? 'node-namespaces'
+    : slow
+      ? 'shared-namespace'
+      : (schedule.network ?? 'host');
   return { network, disks: kinds.has('journal-disk-full') };
 }
 

@@ -23,13 +23,14 @@ const step = (gapMs: number, ...faults: Schedule['steps'][number]['faults']) => 
 
 export const FIXED_SCENARIOS: readonly FixedScenario[] = [
   {
-    name: 'the leader paused briefly, killed with -9 and started again, paused past its session',
+    name: 'the leader paused briefly, killed with -9 and started again, paused past its session (each node in its own namespace, with a VIP)',
     seed: 101,
     tasks: 24,
     spreadMs: 9_000,
     budgetMs: 60_000,
     schedule: {
       seed: undefined,
+      network: 'node-namespaces',
       steps: [
         step(500, { kind: 'pause-leader-briefly', fraction: 0.3 }),
         step(300, { kind: 'kill-leader', restartAfterMs: 500 }),

@@ -29,6 +29,7 @@ import { seededRandom } from './seeded-random.ts';
 import type { ApiTask } from './task-checks.ts';
 import { checkTasks } from './task-checks.ts';
 import { Verdict } from './verdict.ts';
+import { checkVipOnLeaderAlone, noteVipMoves } from './vip-checks.ts';
 import { Workload } from './workload.ts';
 
 export interface ScenarioOptions {
@@ -106,6 +107,7 @@ async function runOn(
       `workload: ${ids.length} of ${options.tasks} accepted; ${how} ${drained.waitedMs} ms after the last step`,
     );
     if (!drained.drained) verdict.fail('drain', `tasks still unfinished after ${drained.waitedMs} ms`);
+    await checkVipOnLeaderAlone(verdict, cluster);
   } catch (error) {
     verdict.fail('scenario', error instanceof Error ? error.message : String(error));
   } finally {
@@ -145,6 +147,7 @@ async function judge(verdict: Verdict, run: RunToJudge): Promise<void> {
   checkTasks(verdict, run.workload.submissions, readLog(log), replay.report, run.lists);
   if (replay.report !== undefined) checkAnomalies(verdict, replay.report, records);
   checkJournals(verdict, journals, records);
+  noteVipMoves(verdict, journals);
   checkJournaledActs(verdict, journals, log);
   checkExpectations(verdict, { journals, nodes: cluster.nodes, log, report: replay.report }, records);
   checkProcesses(verdict, cluster.nodes, run.started);

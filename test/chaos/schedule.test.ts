@@ -62,6 +62,16 @@ describe('the stage a schedule needs', () => {
     });
   });
 
+  it('is the network the schedule asks for when no fault needs another', () => {
+    expect(stageNeeds({ ...withFaults(), network: 'node-namespaces' })).toEqual({
+      network: 'node-namespaces',
+      disks: false,
+    });
+    expect(() => stageNeeds({ ...withFaults('loopback-latency'), network: 'node-namespaces' })).toThrow(
+      /cannot run on node-namespaces/,
+    );
+  });
+
   it('cannot both cut a link and slow the shared loopback', () => {
     expect(() => stageNeeds(withFaults('cut-node-link', 'loopback-latency'))).toThrow(/different stages/);
   });

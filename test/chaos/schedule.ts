@@ -19,6 +19,11 @@ export interface ScheduleStep {
 export interface Schedule {
   readonly seed: number | undefined;
   readonly steps: readonly ScheduleStep[];
+  /**
+   * Run on this network even when no fault needs it: `node-namespaces` gives the nodes interfaces of
+   * their own, and so a VIP whose every move the oracle judges.
+   */
+  readonly network?: 'node-namespaces';
 }
 
 const NODE_FAULTS = ['kill-leader', 'kill-runner', 'pause-leader'] as const;

@@ -4,7 +4,9 @@
  * listens on the subnet address and carries each connection over a Unix socket to a relay on the
  * host, then to the server. Cutting a node's `eth0` cuts its ZooKeeper and nothing else. The node's
  * API is carried to the same port on the host's loopback over a Unix socket (not the veth), so the
- * test keeps watching a node it cut off, as an operator on a management network would.
+ * test keeps watching a node it cut off, as an operator on a management network would. The nodes
+ * are given a VIP on the subnet (`eth0` in each namespace), so that every schedule that cuts a link
+ * also shows where the VIP was: in the journals for replay, and in `ip addr` at the end.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,9 +38,22 @@ export async function openNodeNamespaces(zookeeper: ZooKeeperCluster): Promise<S
       await gateway.route(`tcp:${topology.client.address}:${server.clientPort}`, socket);
     }
     const zk = zookeeper.servers.map((s) => `${topology.client.address}:${s.clientPort}`).join(',');
+    const vip = topology.address(VIP_HOST);
+    const flags = ['--vip', vip, '--vip-prefix', String(topology.prefix), '--vip-iface', 'eth0'];
     return {
       kind: 'node-namespaces',
       zookeeper,
+      vip: {
+        address: vip,
+        holders: async () => {
+          const held = await Promise.all(
+            [...nsOf].map(async ([nodeId, ns]) =>
+              (await topology.addrsOf(ns)).some((a) => a.startsWith(`${vip}/`)) ? nodeId : undefined,
+            ),
+          );
+          return held.filter((nodeId) => nodeId !== undefined);
+        },
+      },
       place: async (nodeId, index, port) => {
         const ns = topology.nodes[index]?.ns;
         if (ns === undefined) throw new Error(`no namespace for node ${index + 1}`);
@@ -46,7 +61,7 @@ export async function openNodeNamespaces(zookeeper: ZooKeeperCluster): Promise<S
         const socket = `unix:${join(dir, `api${port}.sock`)}`;
         await relayIn(topology, ns, relays).route(socket, `tcp:127.0.0.1:${port}`);
         await host.route(`tcp:127.0.0.1:${port}`, socket);
-        return { zk, commandPrefix: ['ip', 'netns', 'exec', ns] };
+        return { zk, commandPrefix: ['ip', 'netns', 'exec', ns], flags };
       },
       setLinkUp: async (nodeId, up) => {
         const ns = nsOf.get(nodeId);
@@ -60,6 +75,9 @@ export async function openNodeNamespaces(zookeeper: ZooKeeperCluster): Promise<S
     throw error;
   }
 }
+
+/** The VIP's last octet on the test subnet (nodes are .11…, the client .100). */
+const VIP_HOST = 200;
 
 function hostRelay(relays: TcpRelay[]): TcpRelay {
   const [file = process.execPath, ...args] = RELAY_ARGV;

@@ -22,7 +22,6 @@ import {
   decideMembersChanged,
   decideTakeover,
   decideTick,
-  evolve,
   type LeaderContext,
   type TaskEvent,
   type TasksState,
@@ -30,6 +29,7 @@ import {
 import { ErrorCodes, hasCode } from '../errors.ts';
 import { type EventLog, isExpectedRevisionConflict } from '../infra/log/port.ts';
 import { isRetryableZkError } from '../infra/zookeeper/index.ts';
+import { createDecisionState } from './decision-state.ts';
 import type { NodeStore } from './node-store.ts';
 import type { TaskView } from './task-view.ts';
 
@@ -91,19 +91,12 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
   let fenced = false;
 
   // This term's appends that the fold has not read back yet. A step decides on the fold plus these
-  // (they are in the log already: journaled, then folded here for the decision only), so it need not
-  // wait for its own append to come back through the log before the next step; the fold stays the
-  // log's alone. The next append expects the revision of this term's last one: if anyone else has
-  // appended to dispatch since, it fails on the fence as before.
-  let unfolded: { readonly position: number; readonly events: readonly TaskEvent[] }[] = [];
+  // (decision-state.ts), so it need not wait for its own append to come back through the log before
+  // the next step; the fold stays the log's alone. The next append expects the revision of this
+  // term's last one: if anyone else has appended to dispatch since, it fails on the fence as before.
+  const decision = createDecisionState(view);
   let lastRevision: number | undefined;
-  const decisionState = (): TasksState => {
-    const folded = view.position();
-    unfolded = unfolded.filter((appended) => appended.position > folded);
-    let state = view.current();
-    for (const appended of unfolded) for (const event of appended.events) state = evolve(state, event);
-    return state;
-  };
+  const decisionState = (): TasksState => decision.current();
 
   /** Appends to the dispatch stream at the revision this term last wrote (or the fold knows). */
   const append = async (events: readonly TaskEvent[], waitForFold = false): Promise<void> => {
@@ -112,13 +105,13 @@ function runTerm(deps: DispatcherDeps, term: Term): Observable<unknown> {
     try {
       // After a failed append, the revision comes from the fold again: once it has read this term's
       // earlier appends back, so that it counts them.
-      const last = unfolded[unfolded.length - 1];
-      if (lastRevision === undefined && last !== undefined) await view.reached(last.position);
+      const last = decision.lastUnfolded();
+      if (lastRevision === undefined && last !== undefined) await view.reached(last);
       const expected = lastRevision ?? view.revision(DISPATCH_STREAM);
       const result = await deps.log.append(DISPATCH_STREAM, events, expected);
       deps.onAppend?.(events.length, (performance.now() - started) / 1000);
       lastRevision = result.nextExpectedRevision;
-      unfolded.push({ position: result.position, events });
+      decision.add(result.position, events);
       if (waitForFold) await view.reached(result.position);
     } catch (error) {
       // The outcome of a failed append may be unknown: the next one takes its revision from the fold.

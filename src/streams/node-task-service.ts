@@ -13,8 +13,8 @@ import {
   initialState as initialTasksState,
   isFinished,
   listTasks,
-  SUBMISSIONS_STREAM,
   type SubmitTask,
+  submissionsStream,
   type Task,
   type TaskEvent,
   tableValues,
@@ -96,13 +96,15 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
     return { node: state.config.node, incarnation: state.incarnation };
   };
 
-  // One group commit per log (a new incarnation opens a new one): submissions made together, or
-  // while an append is in flight, share one append instead of racing each other on the stream head.
+  // One group commit per log (a new incarnation opens a new one) to this node's own submissions
+  // stream, of which it is the only writer: submissions and cancel requests made together, or while
+  // an append is in flight, share one append instead of racing each other on the stream head.
   const groups = new WeakMap<EventLog, GroupCommit<TaskEvent>>();
   const submissionsOf = (log: EventLog): GroupCommit<TaskEvent> => {
     let group = groups.get(log);
     if (group === undefined) {
-      group = groupCommit<TaskEvent>((events) => log.append(SUBMISSIONS_STREAM, events, 'any'));
+      const stream = submissionsStream(deps.store.current().config.node);
+      group = groupCommit<TaskEvent>((events) => log.append(stream, events, 'any'));
       groups.set(log, group);
     }
     return group;
@@ -158,7 +160,7 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
         return { kind: 'already-finished', task: getTask(fold.current(), taskId) as Task };
       }
       if (decision.events.length > 0) {
-        const result = await log.append(SUBMISSIONS_STREAM, decision.events, 'any');
+        const result = await submissionsOf(log).add(decision.events);
         await visible(fold, result.position);
       }
       // This node's fold may have lagged behind the log: the task may have ended before the request

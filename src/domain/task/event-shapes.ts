@@ -124,6 +124,10 @@ export function checkedShape(
   if (checkedMeta === undefined) return undefined;
   const shape = shapes[type];
   if (!isPlainObject(data)) return undefined;
+  if (shape.nested === undefined && shape.json === undefined) {
+    const exact = copied(data, shape.fields);
+    return exact === undefined ? undefined : { data: exact, meta: checkedMeta as unknown as EventMeta };
+  }
   const out = copied(data, shape.fields, false);
   if (out === undefined) return undefined;
   let known = Object.keys(out).length;
@@ -153,11 +157,17 @@ export function checkedShape(
   return { data: out, meta: checkedMeta as unknown as EventMeta };
 }
 
-/** A copy of `value` with `fields` checked, or undefined; `exact`: no other key may be there. */
+/**
+ * `value` with `fields` checked, as zod gives it back: a copy with the fields in their order, or
+ * undefined. `exact`: no other key may be there; then a plain object that already holds exactly those
+ * keys in that order (what this project writes, read back by JSON.parse) is given back as it is, not
+ * copied: the copy was most of the fast path's allocations.
+ */
 function copied(value: unknown, fields: readonly Field[], exact = true): Record<string, unknown> | undefined {
   if (!isPlainObject(value)) return undefined;
-  const out: Record<string, unknown> = {};
+  const keys = exact ? Object.keys(value) : undefined;
   let present = 0;
+  let inOrder = keys !== undefined && Object.getPrototypeOf(value) === Object.prototype;
   for (const [key, check, optional] of fields) {
     const item = value[key];
     if (item === undefined) {
@@ -165,10 +175,13 @@ function copied(value: unknown, fields: readonly Field[], exact = true): Record<
       continue;
     }
     if (!check(item)) return undefined;
-    out[key] = item;
+    if (inOrder && keys?.[present] !== key) inOrder = false;
     present += 1;
   }
-  if (exact && Object.keys(value).length !== present) return undefined;
+  if (keys !== undefined && keys.length !== present) return undefined;
+  if (inOrder) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key] of fields) if (value[key] !== undefined) out[key] = value[key];
   return out;
 }
 

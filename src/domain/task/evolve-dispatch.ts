@@ -14,13 +14,13 @@ import type {
   TaskTimedOut,
 } from './events.ts';
 import {
-  baseOf,
   isActive,
   isFinished,
   isRetryable,
   isUnfinished,
   optional,
   type PendingTask,
+  rebased,
   type TasksState,
 } from './state.ts';
 import { tableDelete, tableGet } from './table.ts';
@@ -40,18 +40,19 @@ export function onEpochStarted(state: TasksState, event: EpochStarted): TasksSta
 export function onAssigned(state: TasksState, event: TaskAssigned): TasksState {
   const { data, meta } = event;
   const rule = { from: isPending, attempt: data.attempt, needs: 'only a pending attempt can be assigned' };
-  return transition(state, event, rule, (task) => ({
-    ...baseOf(task),
-    status: 'assigned',
-    assignment: {
-      attempt: data.attempt,
-      epoch: data.epoch,
-      node: data.node,
-      incarnation: data.incarnation,
-      assignedAt: meta.at,
-      ...optional('deadline', data.deadline),
-    },
-  }));
+  return transition(state, event, rule, (task) =>
+    rebased(task, {
+      status: 'assigned',
+      assignment: {
+        attempt: data.attempt,
+        epoch: data.epoch,
+        node: data.node,
+        incarnation: data.incarnation,
+        assignedAt: meta.at,
+        ...optional('deadline', data.deadline),
+      },
+    }),
+  );
 }
 
 /** assigned | running → interrupted: its runner is gone. */
@@ -61,12 +62,13 @@ export function onInterrupted(state: TasksState, event: TaskInterrupted): TasksS
     attempt: event.data.attempt,
     needs: 'only a current attempt can be interrupted',
   };
-  return transition(state, event, rule, (task) => ({
-    ...baseOf(task),
-    status: 'interrupted',
-    interruptedAt: event.meta.at,
-    reason: event.data.reason,
-  }));
+  return transition(state, event, rule, (task) =>
+    rebased(task, {
+      status: 'interrupted',
+      interruptedAt: event.meta.at,
+      reason: event.data.reason,
+    }),
+  );
 }
 
 /** interrupted | awaiting_retry → pending with the next attempt. */
@@ -86,23 +88,24 @@ export function onRequeued(state: TasksState, event: TaskRequeued): TasksState {
     state,
     event,
     rule,
-    (previous): PendingTask => ({
-      ...baseOf(previous),
-      status: 'pending',
-      attempt,
-      notBefore,
-    }),
+    (previous): PendingTask =>
+      rebased(previous, {
+        status: 'pending',
+        attempt,
+        notBefore,
+      }),
   );
 }
 
 /** assigned | running → timed_out (final): the runner sees it and aborts. */
 export function onTimedOut(state: TasksState, event: TaskTimedOut): TasksState {
   const rule = { from: isActive, attempt: event.data.attempt, needs: 'only a current attempt can time out' };
-  return transition(state, event, rule, (task) => ({
-    ...baseOf(task),
-    status: 'timed_out',
-    finishedAt: event.meta.at,
-  }));
+  return transition(state, event, rule, (task) =>
+    rebased(task, {
+      status: 'timed_out',
+      finishedAt: event.meta.at,
+    }),
+  );
 }
 
 /** Any unfinished status → cancelled (final). */
@@ -112,12 +115,13 @@ export function onCancelled(state: TasksState, event: TaskCancelled): TasksState
     attempt: event.data.attempt,
     needs: 'only an unfinished task can be cancelled',
   };
-  return transition(state, event, rule, (task) => ({
-    ...baseOf(task),
-    status: 'cancelled',
-    finishedAt: event.meta.at,
-    ...optional('reason', event.data.reason ?? task.cancelRequest?.reason),
-  }));
+  return transition(state, event, rule, (task) =>
+    rebased(task, {
+      status: 'cancelled',
+      finishedAt: event.meta.at,
+      ...optional('reason', event.data.reason ?? task.cancelRequest?.reason),
+    }),
+  );
 }
 
 /** interrupted | awaiting_retry → failed (final), when no attempt is left. */
@@ -132,13 +136,14 @@ export function onAttemptsExhausted(state: TasksState, event: TaskAttemptsExhaus
     attempt: event.data.attempt,
     needs: 'only an ended attempt can exhaust a task',
   };
-  return transition(state, event, rule, (previous) => ({
-    ...baseOf(previous),
-    status: 'failed',
-    finishedAt: event.meta.at,
-    lastError: { message: event.data.reason, code: 'ATTEMPTS_EXHAUSTED' },
-    exhausted: true,
-  }));
+  return transition(state, event, rule, (previous) =>
+    rebased(previous, {
+      status: 'failed',
+      finishedAt: event.meta.at,
+      lastError: { message: event.data.reason, code: 'ATTEMPTS_EXHAUSTED' },
+      exhausted: true,
+    }),
+  );
 }
 
 /** A finished task leaves the live map (and frees its idempotency key); only a count remains. */

@@ -6,7 +6,7 @@
 import { assertNever } from '../event.ts';
 import { TaskAnomalies, withAnomaly } from './anomalies.ts';
 import type { RunnerEvent, RunnerRef, TaskError } from './events.ts';
-import { type Assignment, baseOf, isActive, optional, type Task, type TasksState } from './state.ts';
+import { type Assignment, isActive, optional, rebased, type Task, type TasksState } from './state.ts';
 import { tableGet } from './table.ts';
 import { describe, unknownTask, withTask } from './transition.ts';
 
@@ -29,31 +29,29 @@ export function onReport(state: TasksState, event: RunnerEvent): TasksState {
       }
       return withTask(
         state,
-        { ...baseOf(task), status: 'running', assignment: task.assignment, startedAt },
+        rebased(task, { status: 'running', assignment: task.assignment, startedAt }),
         task,
       );
     case 'TaskProgressed':
       return withTask(
         state,
-        {
-          ...baseOf(task),
+        rebased(task, {
           status: 'running',
           assignment: task.assignment,
           startedAt,
           progress: event.data.progress,
           ...optional('message', event.data.message),
-        },
+        }),
         task,
       );
     case 'TaskSucceeded':
       return withTask(
         state,
-        {
-          ...baseOf(task),
+        rebased(task, {
           status: 'succeeded',
           finishedAt: meta.at,
           ...optional('result', event.data.result),
-        },
+        }),
         task,
       );
     case 'TaskFailed':
@@ -65,9 +63,9 @@ export function onReport(state: TasksState, event: RunnerEvent): TasksState {
 
 function afterFailure(task: Task, error: TaskError, retryable: boolean, at: number): Task {
   if (retryable && task.attempt < task.maxAttempts) {
-    return { ...baseOf(task), status: 'awaiting_retry', failedAt: at, lastError: error };
+    return rebased(task, { status: 'awaiting_retry', failedAt: at, lastError: error });
   }
-  return { ...baseOf(task), status: 'failed', finishedAt: at, lastError: error, exhausted: retryable };
+  return rebased(task, { status: 'failed', finishedAt: at, lastError: error, exhausted: retryable });
 }
 
 /** Does a report name exactly this assignment? */

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startZooKeeper } from '../src/infra/zookeeper-server/index.ts';
 import { measureCeiling } from './ceiling.ts';
 import { measureFailover } from './failover.ts';
+import { measureVipFailover } from './failover-vip.ts';
 import { measureFencing } from './fencing.ts';
 import { measureFootprint } from './footprint.ts';
 import { measureLatency } from './latency.ts';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     await step('ceiling', () => measureCeiling(zk.connectString, throughput?.figures.zk3));
     await step('latency', () => measureLatency(cleanup, zk.connectString, redis.port));
     await step('failover', () => measureFailover(cleanup, zk.connectString));
+    await step('failover-vip', () => measureVipFailover(cleanup, zk.connectString));
     await step('footprint', () => measureFootprint(cleanup, zk.connectString));
     await step('replay', () => measureReplay(cleanup));
     // Last: it pauses the whole ensemble.

@@ -60,23 +60,44 @@ export interface VipCluster {
   extraNode(options: Pick<NetnsTaskdOptions, 'nodeId' | 'cluster' | 'port' | 'flags'>): NetnsTaskd;
 }
 
-/** Sets the cluster up around the tests of the calling file; returns an accessor for tests. */
-export function useVipCluster(options: VipClusterOptions): () => VipCluster {
-  const net = useNetns({ nodes: options.nodes });
-  const zookeeper = useZooKeeper({ servers: 1 });
-  let cluster: VipCluster | undefined;
-  let relay: ZooKeeperRelay | undefined;
-  let root = '';
-  let failed = false;
+export interface OpenedVipCluster {
+  readonly cluster: VipCluster;
+  /** The node folders (logs, journals). */
+  readonly root: string;
+  /** Kills the nodes, stops the relays; removes the folders unless `keepFolders`. Idempotent. */
+  close(keepFolders: boolean): Promise<void>;
+}
 
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'taskd-vip-netns-'));
+/**
+ * Starts the cluster on `net` with ZooKeeper at `server` (`127.0.0.1:PORT` on the host) and waits for
+ * every node to be a healthy member and for a leader. On failure it removes what it made (the
+ * folders are kept and named in the error) and throws. For the tests (useVipCluster) and the bench.
+ */
+export async function openVipCluster(
+  net: NetnsTopology,
+  server: string,
+  options: VipClusterOptions,
+): Promise<OpenedVipCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'taskd-vip-netns-'));
+  let relay: ZooKeeperRelay | undefined;
+  let cluster: VipCluster | undefined;
+  let closed = false;
+  const close = async (keepFolders: boolean) => {
+    if (closed) return;
+    closed = true;
+    await Promise.allSettled((cluster?.nodes ?? []).map((node) => node.kill()));
+    for (const node of cluster?.nodes ?? []) node.http.close();
+    cluster?.client.close();
+    await relay?.close();
+    if (!keepFolders) rmSync(root, { recursive: true, force: true });
+  };
+  try {
     relay = await relayZooKeeper(
-      net(),
-      net().nodes.map((host) => host.ns),
-      zookeeper().connectString,
+      net,
+      net.nodes.map((host) => host.ns),
+      server,
     );
-    cluster = createCluster(net(), relay.connectString, root, options);
+    cluster = createCluster(net, relay.connectString, root, options);
     for (const node of cluster.nodes) node.start();
     const ready = cluster;
     await waitFor(
@@ -84,6 +105,23 @@ export function useVipCluster(options: VipClusterOptions): () => VipCluster {
         (await ready.healthyMembers()) === options.nodes && (await leaderAmong(ready.nodes)) !== undefined,
       { what: `${options.nodes} healthy members and a leader`, timeoutMs: 90_000, intervalMs: 250 },
     );
+  } catch (error) {
+    await close(true);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message} (node folders kept in ${root})`, { cause: error });
+  }
+  return { cluster, root, close };
+}
+
+/** Sets the cluster up around the tests of the calling file; returns an accessor for tests. */
+export function useVipCluster(options: VipClusterOptions): () => VipCluster {
+  const net = useNetns({ nodes: options.nodes });
+  const zookeeper = useZooKeeper({ servers: 1 });
+  let opened: OpenedVipCluster | undefined;
+  let failed = false;
+
+  beforeAll(async () => {
+    opened = await openVipCluster(net(), zookeeper().connectString, options);
   });
 
   beforeEach(({ onTestFailed }) => {
@@ -93,18 +131,15 @@ export function useVipCluster(options: VipClusterOptions): () => VipCluster {
   });
 
   afterAll(async () => {
-    await Promise.allSettled((cluster?.nodes ?? []).map((node) => node.kill()));
-    for (const node of cluster?.nodes ?? []) node.http.close();
-    cluster?.client.close();
-    await relay?.close();
-    if (failed) console.log(`[vip.netns] a test failed: node folders (logs, journals) kept in ${root}`);
-    else if (root !== '') rmSync(root, { recursive: true, force: true });
+    await opened?.close(failed);
+    if (failed && opened !== undefined)
+      console.log(`[vip.netns] a test failed: node folders (logs, journals) kept in ${opened.root}`);
   });
 
   return () => {
-    if (cluster === undefined)
+    if (opened === undefined)
       throw new Error('useVipCluster: the cluster is not started (use it inside tests)');
-    return cluster;
+    return opened.cluster;
   };
 }
 

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideLeadership, type NodeState } from '../../../src/domain/node/index.ts';
+import { decideLeadership, evolve, fold, type NodeState } from '../../../src/domain/node/index.ts';
+import { memberArb } from './arbitraries.ts';
 import { given, givenWith } from './given.ts';
 import { checks, e, member, SELF, startedAndConnected, testConfig, view, winElection } from './journal.ts';
 
@@ -30,6 +32,24 @@ describe('election and leadership transitions', () => {
     given(...connected, e('MembersObserved', 30, { members }))
       .whenEvent(e('MembersObserved', 40, { members: [...members].reverse() }))
       .thenUnchanged();
+  });
+
+  it('keeps the view of the last observation keyed by node, and the same state only when it equals the last', () => {
+    // Names drawn from three, lists up to four long: the same name twice happens, as in junk input.
+    const list = fc.array(memberArb, { maxLength: 4 });
+    fc.assert(
+      fc.property(list, list, (first, second) => {
+        const before = fold(given(...connected).state, [e('MembersObserved', 30, { members: first })]);
+        const after = evolve(before, e('MembersObserved', 40, { members: second }));
+        const keyed = Object.fromEntries(second.map((m) => [m.node, m]));
+        expect(after.members).toEqual(keyed);
+        const sorted = (view: object) =>
+          JSON.stringify(Object.entries(view).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+        const same = sorted(before.members) === sorted(keyed) && after.fitPeersSince === before.fitPeersSince;
+        expect(after === before).toBe(same);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('records the observed leader and raises the highest epoch', () => {

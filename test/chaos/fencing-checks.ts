@@ -52,15 +52,30 @@ export function checkFencedOff(
   );
   for (const e of late.slice(0, 3))
     fail(`wrote ${e.type} (position ${e.position}) under incarnation ${lost.incarnation} after losing it`);
-  if (want.wasLeader) {
-    const others = [...evidence.journals.values()].filter((j) => j.node !== want.node);
-    const took = others.flatMap((j) =>
-      j.entries.filter((e) => e.type === 'LeadershipAcquired' && e.at > want.cutAt && e.at <= settledAt),
-    );
-    if (took.length === 0) fail('was leader, and no other node led after it was cut off');
-  }
+  if (want.wasLeader && !anotherLed(evidence, want.node, want.cutAt, settledAt))
+    fail('was leader, and no other node led after it was cut off');
   verdict.note(
     `${want.node} cut off: suspected, lost (${String(lost.data.reason)}) ${lost.at - want.cutAt} ms after the cut; ` +
       `rejoined ${back === undefined ? 'never' : `${back.at - want.restoredAt} ms after the link came back`}`,
+  );
+}
+
+/**
+ * Did a node other than `node` lead within (from, to]: by its journal (LeadershipAcquired), or by
+ * the task log (its EpochStarted), which still says so when the schedule damaged that journal line.
+ */
+export function anotherLed(
+  evidence: Pick<RunEvidence, 'journals' | 'log'>,
+  node: string,
+  from: number,
+  to: number,
+): boolean {
+  const within = (at: number) => at > from && at <= to;
+  const byJournal = [...evidence.journals.values()].some(
+    (j) => j.node !== node && j.entries.some((e) => e.type === 'LeadershipAcquired' && within(e.at)),
+  );
+  return (
+    byJournal ||
+    evidence.log.some((e) => e.type === 'EpochStarted' && e.meta.node !== node && within(e.meta.at))
   );
 }

@@ -69,14 +69,7 @@ async function killLeader(cluster: VipCluster): Promise<number> {
   const old: NetnsTaskd = await cluster.expectVipServedByALeader('before the kill');
   const killedAt = Date.now();
   old.process.signal('SIGKILL');
-  const first = await waitFor(
-    async () => {
-      const reached = await cluster.viaVip(500);
-      const view = reached?.view;
-      return view !== undefined && view.node !== old.nodeId && view.leader === view.node && reached;
-    },
-    { what: 'the first successful client request after the kill', timeoutMs: 60_000, intervalMs: 20 },
-  );
+  const first = await cluster.firstServedBesides(old, 'the first successful client request after the kill');
   await old.process.exited;
   old.start();
   await waitFor(async () => (await cluster.healthyMembers()) === 3, {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ZooKeeperCluster } from '../../src/infra/zookeeper-server/index.ts';
 import { createTopology, type NetnsTopology } from '../support/netns.ts';
+import { holdersOf } from '../support/netns-taskd.ts';
 import { RELAY_ARGV, TcpRelay } from '../support/tcp-relay.ts';
 import type { StageNetwork } from './chaos-stage.ts';
 
@@ -46,12 +47,8 @@ export async function openNodeNamespaces(zookeeper: ZooKeeperCluster): Promise<S
       vip: {
         address: vip,
         holders: async () => {
-          const held = await Promise.all(
-            [...nsOf].map(async ([nodeId, ns]) =>
-              (await topology.addrsOf(ns)).some((a) => a.startsWith(`${vip}/`)) ? nodeId : undefined,
-            ),
-          );
-          return held.filter((nodeId) => nodeId !== undefined);
+          const held = new Set(await holdersOf(topology, [...nsOf.values()], vip));
+          return [...nsOf].filter(([, ns]) => held.has(ns)).map(([nodeId]) => nodeId);
         },
       },
       place: async (nodeId, index, port) => {

@@ -46,6 +46,11 @@ export interface VipCluster {
    * node could not delete its copy: `staleCopyIn` names it.
    */
   expectVipServedBy(node: NetnsTaskd, what: string, staleCopyIn?: NetnsTaskd): Promise<ClusterView>;
+  /**
+   * Waits for the first request through the VIP that a node other than `old` answers as leader (after
+   * `old` was killed: how long a client waits for failover); returns it with when it was answered.
+   */
+  firstServedBesides(old: NetnsTaskd, what: string): Promise<{ view: ClusterView; at: number }>;
   /** Waits until the client reaches, through the VIP, a leader that holds it alone; returns that node. */
   expectVipServedByALeader(what: string): Promise<NetnsTaskd>;
   /** Waits for a node of `among` that says it leads. */
@@ -207,6 +212,15 @@ function createCluster(net: NetnsTopology, zk: string, root: string, options: Vi
         },
       );
     },
+    firstServedBesides: (old, what) =>
+      waitFor(
+        async () => {
+          const reached = await cluster.viaVip(500);
+          const view = reached?.view;
+          return view !== undefined && view.node !== old.nodeId && view.leader === view.node && reached;
+        },
+        { what, timeoutMs: 60_000, intervalMs: 20 },
+      ),
     expectVipServedByALeader: async (what) => {
       const view = await waitFor(
         async () => {

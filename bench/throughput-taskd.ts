@@ -54,6 +54,7 @@ export async function taskdRun(
       size,
       logBackend: backend,
       capacity: options.capacity,
+      extraArgs: ['--prefetch', String(options.prefetch)],
     });
     const { nodes } = cluster;
     // Each scrape starts a new window of prom-client's event-loop histogram: one second idle first.

@@ -12,6 +12,11 @@ export interface ThroughputOptions {
   /** Batches in flight at once. */
   readonly inFlight: number;
   readonly capacity: number;
+  /**
+   * taskd's --prefetch: assignments a node queues beyond its capacity. Concurrency stays `capacity`
+   * (as a BullMQ worker's); the queue spares a runner the wait for the leader between two no-op tasks.
+   */
+  readonly prefetch: number;
   /** A run not done by then is reported with what finished. */
   readonly deadlineMs: number;
   /** How often completion is polled (the figure comes from the task log's timestamps, not from the poll). */
@@ -24,6 +29,7 @@ export const THROUGHPUT_DEFAULTS: ThroughputOptions = {
   batch: 1_000,
   inFlight: 2,
   capacity: 32,
+  prefetch: 32,
   deadlineMs: 60_000,
   taskdPollMs: 250,
   pollMs: 50,

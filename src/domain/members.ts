@@ -19,6 +19,12 @@ export interface MemberView {
   readonly capacity: number;
   /** Tasks the node reports running. */
   readonly load: number;
+  /**
+   * Assignments the node takes beyond its capacity: queued on the node and started in order as its
+   * slots free, so that its runner never waits for the leader between two short tasks. Absent (a
+   * node of an older version, an older journal) means 0.
+   */
+  readonly prefetch?: number;
 }
 
 /** The live members by node id, as last seen by a watch. */

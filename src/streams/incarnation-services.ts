@@ -97,6 +97,7 @@ export function incarnationServices(deps: ServicesDeps, zk: ZooKeeperSession): I
         scheduler,
         node,
         incarnation,
+        capacity: deps.config.runner.capacity,
         progressIntervalMs: 500,
         onError: (error, taskId) => logger.warn({ err: error, taskId }, 'runner report failed'),
       });

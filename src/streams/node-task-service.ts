@@ -193,6 +193,7 @@ export function createNodeTaskService(deps: NodeTaskServiceDeps): TaskService {
           health: m.health,
           draining: m.draining,
           capacity: m.capacity,
+          prefetch: m.prefetch ?? 0,
           running: running(m.node),
         })),
         tasks: countByStatus(tasks ?? initialTasksState()),

@@ -26,6 +26,7 @@ export interface QuorumSelf {
   readonly address: string;
   readonly priority: number;
   readonly capacity: number;
+  readonly prefetch: number;
 }
 
 export interface QuorumDeps {

@@ -3,6 +3,12 @@
  * with its handler under an AbortSignal, and reports started / progress / succeeded / failed with the
  * attempt and epoch it was given. Cancellation, deadlines, reassignment and teardown abort handlers.
  *
+ * At most `capacity` handlers run at once. The leader may assign more (the node's prefetch,
+ * schedule.ts): those wait in a queue, oldest assignment first, and start as slots free, without a
+ * round trip through the leader. A queued attempt that the fold no longer gives this node (cancelled,
+ * timed out, reassigned) leaves the queue unstarted; at teardown the queue is dropped, and the new
+ * leader requeues those attempts like any other this node held.
+ *
  * Reports are group-committed: those made in the same turn of the event loop, and those made while
  * an append is in flight, go out together as the next append to `runner-<node>`, in the order they
  * were made (so a task's TaskStarted always precedes its end). One append is in flight at a time.
@@ -39,6 +45,8 @@ export interface RunnerDeps {
   readonly scheduler: SchedulerLike;
   readonly node: string;
   readonly incarnation: number;
+  /** Handlers running at once; assignments beyond it wait in the queue. */
+  readonly capacity: number;
   /** Progress reports closer together than this are dropped (the last one still goes out). */
   readonly progressIntervalMs: number;
   readonly onError?: (error: unknown, taskId: string) => void;
@@ -74,6 +82,10 @@ export interface Runner {
 export function createRunner(deps: RunnerDeps): Runner {
   const { log, view, handlers, scheduler, node, incarnation } = deps;
   const running = new Map<string, Running>();
+  /** Assignments taken but not started: no free slot yet. */
+  let queue: RunnerAssignment[] = [];
+  /** Attempts whose end is not decided yet (a slot is free once its report is queued, not written). */
+  let slotsInUse = 0;
   // Attempts this runner already took: one that just ended may still look assigned in the fold
   // until its report comes back, and must not run twice.
   const taken = new Set<string>();
@@ -92,35 +104,51 @@ export function createRunner(deps: RunnerDeps): Runner {
     );
   };
 
+  /** What an attempt calls as it goes: its handler returned; its end is decided (its slot is free). */
+  interface Milestones {
+    readonly handlerEnded: () => void;
+    readonly endDecided: () => void;
+  }
+
   const execute = async (
     assignment: RunnerAssignment,
     handler: TaskHandler | undefined,
     signal: AbortSignal,
-    handlerEnded: () => void,
+    milestones: Milestones,
   ): Promise<void> => {
     // The handler does not wait for its TaskStarted to be written: the report is queued first, so it
     // precedes any later report of this attempt, and a quick task's start and end share one append.
     const started =
       assignment.status === 'assigned' ? report(assignment, { kind: 'started' }) : Promise.resolve();
     try {
-      await runToEnd(assignment, handler, signal, handlerEnded);
+      await runToEnd(assignment, handler, signal, milestones);
     } finally {
-      handlerEnded();
+      milestones.handlerEnded();
+      milestones.endDecided();
       await started;
     }
   };
 
-  /** Runs the handler and reports how the attempt ended (nothing when the dispatcher ended it). */
+  /**
+   * Runs the handler and reports how the attempt ended (nothing when the dispatcher ended it). The
+   * end's report is queued before the slot frees, so the next attempt's TaskStarted follows it; the
+   * slot does not wait for that report to be written.
+   */
   const runToEnd = async (
     assignment: RunnerAssignment,
     handler: TaskHandler | undefined,
     signal: AbortSignal,
-    handlerEnded: () => void,
+    { handlerEnded, endDecided }: Milestones,
   ): Promise<void> => {
+    const reportEnd = (outcome: RunnerOutcome): Promise<void> => {
+      const reported = report(assignment, outcome);
+      endDecided();
+      return reported;
+    };
     if (handler === undefined) {
       handlerEnded();
       const message = `no handler for task type "${assignment.type}" on node ${node}`;
-      return report(assignment, { kind: 'failed', error: { message, code: 'NO_HANDLER' }, retryable: false });
+      return reportEnd({ kind: 'failed', error: { message, code: 'NO_HANDLER' }, retryable: false });
     }
     let lastProgress = Number.NEGATIVE_INFINITY;
     const progress = (fraction: number, message?: string) => {
@@ -139,14 +167,14 @@ export function createRunner(deps: RunnerDeps): Runner {
       // A module's run may return a plain value: Promise.resolve keeps `finally` safe.
       const result = await Promise.resolve(handler.run(assignment.payload, context)).finally(handlerEnded);
       if (signal.aborted) return; // the dispatcher already ended this attempt (cancel, deadline, reassign)
-      await report(assignment, { kind: 'succeeded', result: toJson(result) });
+      await reportEnd({ kind: 'succeeded', result: toJson(result) });
     } catch (error) {
       if (signal.aborted && signal.reason !== 'shutdown') return;
       // A task stopped by this node's shutdown did nothing wrong: another node may run it again.
       const retryable =
         signal.reason === 'shutdown' || (error instanceof TaskFailure ? error.retryable : true);
       const message = error instanceof Error ? error.message : String(error);
-      await report(assignment, { kind: 'failed', error: { message: message.slice(0, 4096) }, retryable });
+      await reportEnd({ kind: 'failed', error: { message: message.slice(0, 4096) }, retryable });
     }
   };
 
@@ -164,18 +192,31 @@ export function createRunner(deps: RunnerDeps): Runner {
     const handlerEnded = new Promise<void>((resolve) => {
       markHandlerEnded = resolve;
     });
-    const done = execute(
-      assignment,
-      handlers.get(assignment.type),
-      controller.signal,
-      markHandlerEnded,
-    ).finally(() => {
+    let holdsSlot = true;
+    slotsInUse += 1;
+    const endDecided = (): void => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      slotsInUse -= 1;
+      startQueued();
+    };
+    const done = execute(assignment, handlers.get(assignment.type), controller.signal, {
+      handlerEnded: markHandlerEnded,
+      endDecided,
+    }).finally(() => {
       if (deadline) clearTimeout(deadline);
       running.delete(assignment.taskId);
       load.next(running.size);
     });
     running.set(assignment.taskId, { assignment, controller, handlerEnded, done });
     load.next(running.size);
+  };
+
+  /** Starts queued assignments while slots are free. */
+  const startQueued = (): void => {
+    while (!stopped && slotsInUse < deps.capacity && queue.length > 0) {
+      start(queue.shift() as RunnerAssignment);
+    }
   };
 
   const follow = () => {
@@ -186,15 +227,18 @@ export function createRunner(deps: RunnerDeps): Runner {
     }));
     const work = assignmentsFor(node, incarnation, view.current(), refs);
     for (const order of work.abort) running.get(order.taskId)?.controller.abort(order.reason);
-    // Forget attempts the fold no longer gives this node: their reports came back.
-    const assigned = new Set(work.assignments.map((a) => `${a.taskId}#${a.attempt}`));
+    // Forget attempts the fold no longer gives this node: their reports came back, or (queued ones)
+    // the dispatcher ended them before they started.
+    const assigned = new Set(work.assignments.map(attemptKey));
     for (const key of taken) if (!assigned.has(key)) taken.delete(key);
+    if (queue.length > 0) queue = queue.filter((a) => assigned.has(attemptKey(a)));
     for (const assignment of work.assignments) {
-      const key = `${assignment.taskId}#${assignment.attempt}`;
+      const key = attemptKey(assignment);
       if (running.has(assignment.taskId) || taken.has(key)) continue;
       taken.add(key);
-      start(assignment);
+      queue.push(assignment);
     }
+    startQueued();
   };
 
   return {
@@ -213,12 +257,15 @@ export function createRunner(deps: RunnerDeps): Runner {
     setDraining: (value) => draining.next(value),
     stop: async (reason, waitFor = 'reports') => {
       stopped = true;
+      queue = [];
       const all = [...running.values()];
       for (const r of all) r.controller.abort(reason);
       await Promise.allSettled(all.map((r) => (waitFor === 'reports' ? r.done : r.handlerEnded)));
     },
   };
 }
+
+const attemptKey = (a: AttemptRef): string => `${a.taskId}#${a.attempt}`;
 
 /** Handler results are stored in the log: keep what JSON can carry. */
 function toJson(value: unknown): JsonValue | undefined {

@@ -174,6 +174,7 @@ export function createTaskServer(options: TaskServerOptions): TaskServer {
         address: config.api.listen,
         priority: config.priority,
         capacity: config.runner.capacity,
+        prefetch: config.runner.prefetch,
       },
       stepTimeoutMs,
       reviewIntervalMs: 1_000,

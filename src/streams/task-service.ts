@@ -30,6 +30,8 @@ export interface MemberStatus {
   readonly health: string;
   readonly draining: boolean;
   readonly capacity: number;
+  /** Assignments the node queues beyond its capacity. */
+  readonly prefetch: number;
   /** Tasks assigned to or running on the node, by this node's fold of the task log. */
   readonly running: number;
 }

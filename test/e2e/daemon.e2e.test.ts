@@ -122,6 +122,57 @@ describe('a three-node cluster', () => {
   });
 });
 
+describe('a three-node cluster with --prefetch', () => {
+  /** The most attempts a runner stream shows running at once: its reports in log order. */
+  const mostAtOnce = (log: readonly LoggedEvent[], node: string) => {
+    let now = 0;
+    let most = 0;
+    for (const e of log.filter((x) => x.stream === `runner-${node}`)) {
+      if (e.type === 'TaskStarted') now += 1;
+      if (e.type === 'TaskSucceeded' || e.type === 'TaskFailed') now -= 1;
+      most = Math.max(most, now);
+    }
+    return most;
+  };
+
+  it("queues beyond capacity but runs at most capacity at once; a killed runner's queue runs elsewhere", async () => {
+    const cluster = await startTestCluster(zookeeper().connectString, 3, {
+      capacity: 2,
+      extraArgs: ['--prefetch', '3'],
+    });
+    const leader = (await leaderOf(cluster.nodes))!;
+    const runner = cluster.nodes.find((n) => n !== leader)!;
+    const view = await clusterView(leader);
+    expect(view?.members.map((m) => [m.capacity, m.prefetch])).toEqual([
+      [2, 3],
+      [2, 3],
+      [2, 3],
+    ]);
+    const ids = await submitBatch(leader, sleeps(15, 400));
+    // The runner holds more than its two slots: some of its tasks wait in its queue.
+    await waitFor(
+      async () => {
+        const held = (await tasksOn(leader)).filter((t) => t.assignment?.node === runner.options.nodeId);
+        return (
+          held.filter((t) => t.status === 'running').length > 0 &&
+          held.filter((t) => t.status === 'assigned' || t.status === 'running').length > 2
+        );
+      },
+      { what: 'the runner holding more tasks than its capacity' },
+    );
+    runner.signal('SIGKILL');
+    const survivors = cluster.nodes.filter((n) => n !== runner);
+    const tasks = await waitAllFinished(survivors, ids);
+    expect(tasks.every((t) => t.status === 'succeeded' && t.assignment?.node !== runner.options.nodeId)).toBe(
+      true,
+    );
+    const log = await readTaskLog(zookeeper().connectString, cluster.name);
+    for (const node of cluster.nodes) expect(mostAtOnce(log, node.options.nodeId)).toBeLessThanOrEqual(2);
+    expectExactlyOncePerAttempt(log, ids);
+    await Promise.all(survivors.map((n) => n.stop()));
+  });
+});
+
 describe('a leader paused past its session timeout (SIGSTOP), then resumed', () => {
   it('writes nothing after the new leader fenced it, steps down, and rejoins as a follower', async () => {
     const cluster = await startTestCluster(zookeeper().connectString, 3);

@@ -46,6 +46,7 @@ const member = (node: string, address: string): Member => ({
   health: 'healthy',
   draining: false,
   capacity: 4,
+  prefetch: 0,
 });
 
 export class FakeTaskService implements TaskService {

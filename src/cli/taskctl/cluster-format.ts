@@ -19,7 +19,8 @@ export function formatCluster(view: ClusterView): string {
     m.address,
     m.health,
     m.draining ? 'yes' : 'no',
-    `${m.running}/${m.capacity}`,
+    // Held (assigned or running) of capacity, and the queue beyond it when the node prefetches.
+    `${m.running}/${m.capacity}${m.prefetch > 0 ? `+${m.prefetch}` : ''}`,
     roles(view, m.node),
   ]);
   const table = formatTable(['NODE', 'ADDRESS', 'HEALTH', 'DRAINING', 'RUNNING', 'ROLE'], rows);

@@ -186,7 +186,8 @@ function sameMembers(a: MembersView, b: MembersView): boolean {
       x.health === y.health &&
       x.draining === y.draining &&
       x.capacity === y.capacity &&
-      x.load === y.load
+      x.load === y.load &&
+      x.prefetch === y.prefetch
     );
   });
 }

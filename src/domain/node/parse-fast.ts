@@ -107,14 +107,19 @@ export function readMeta(value: unknown): EventMeta | Unsure {
 
 function readMember(value: unknown): MemberView | Unsure {
   if (!isObject(value)) return UNSURE;
-  const { node, incarnation, address, priority, health, draining, capacity, load } = value;
+  const { node, incarnation, address, priority, health, draining, capacity, load, prefetch } = value;
   if (!isNonEmpty(node) || !isCount(incarnation) || !isString(address) || !isNumber(priority)) {
     return UNSURE;
   }
   if (!isHealth(health) || typeof draining !== 'boolean' || !isCount(capacity) || !isCount(load)) {
     return UNSURE;
   }
-  return { node, incarnation, address, priority, health, draining, capacity, load };
+  if (prefetch === undefined) {
+    if ('prefetch' in value) return UNSURE;
+    return { node, incarnation, address, priority, health, draining, capacity, load };
+  }
+  if (!isCount(prefetch)) return UNSURE;
+  return { node, incarnation, address, priority, health, draining, capacity, load, prefetch };
 }
 
 function readMembers(value: unknown): MemberView[] | Unsure {

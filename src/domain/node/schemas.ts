@@ -36,6 +36,7 @@ export const memberViewSchema = z.object({
   draining: z.boolean(),
   capacity: count,
   load: count,
+  prefetch: count.optional(),
 });
 
 /** The node domain's configuration, as ProcessStarted journals it. */

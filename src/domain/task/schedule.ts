@@ -1,8 +1,13 @@
 /**
  * The scheduling policy: which pending task goes to which runner. Oldest due task first, to the
- * least loaded live member that is not draining and has a free slot. Load is what the STATE says the
- * node holds (assigned or running attempts of its current incarnation), so a decision never counts on
- * a member's self-report that may lag; a member that just joined has zero load and is used at once.
+ * least loaded live member that is not draining and has room. Load is what the STATE says the node
+ * holds (assigned or running attempts of its current incarnation), so a decision never counts on a
+ * member's self-report that may lag; a member that just joined has zero load and is used at once.
+ *
+ * Room: a member holds at most `capacity + prefetch` attempts; its runner runs `capacity` of them
+ * and queues the rest, starting each as a slot frees, without waiting for the leader. A task with a
+ * timeout only goes into a free slot (load below capacity): its deadline counts from assignment, so
+ * it must not spend it queued behind another task.
  */
 import type { MembersView, MemberView } from '../members.ts';
 import { type TaskAssigned, taskEvent } from './events.ts';
@@ -25,34 +30,36 @@ interface Slot {
 export function decideAssignments(input: AssignInput, state: TasksState): TaskAssigned[] {
   if (!isCurrentLeader(input, state)) return [];
   const slots = runnerSlots(input.members, state);
-  const free = slots.reduce((n, slot) => n + Math.max(0, slot.member.capacity - slot.used), 0);
-  const limit = Math.min(input.maxAssignments ?? Number.POSITIVE_INFINITY, free);
-  const due = oldestDue(state, input.now, limit);
+  const room = slots.reduce((n, slot) => n + Math.max(0, roomOf(slot.member) - slot.used), 0);
+  const limit = Math.min(input.maxAssignments ?? Number.POSITIVE_INFINITY, room);
   const events: TaskAssigned[] = [];
-  for (const task of due) {
-    if (events.length >= limit) break;
-    const slot = leastLoaded(slots);
-    if (slot === undefined) break;
+  let passedOver = 0;
+  if (limit <= 0) return events;
+  // Oldest first, read from the front of the pending order: the room is tens, the pending tasks may
+  // be many thousands. Tasks waiting out a backoff or a cancel are passed over.
+  for (const task of state.indexes.pendingOldestFirst()) {
+    if (!isDue(task, input.now)) continue;
+    const timed = task.timeoutMs !== undefined;
+    const slot = leastLoaded(slots, timed);
+    if (slot === undefined) {
+      // Only a free slot takes a task with a timeout: one without may still be queued somewhere
+      // (within a bound, so that a long run of such tasks does not make each step read them all).
+      if (timed && ++passedOver <= MAX_PASSED_OVER) continue;
+      break;
+    }
     slot.used += 1;
     events.push(assigned(task, slot.member, input));
+    if (events.length >= limit) break;
   }
   return events;
 }
 
-/**
- * The `limit` oldest due pending tasks, oldest first, read from the front of the pending order: the
- * free slots are tens, the pending tasks may be many thousands. Tasks waiting out a backoff or a
- * cancel are passed over.
- */
-function oldestDue(state: TasksState, now: number, limit: number): PendingTask[] {
-  const due: PendingTask[] = [];
-  if (limit <= 0) return due;
-  for (const task of state.indexes.pendingOldestFirst()) {
-    if (!isDue(task, now)) continue;
-    due.push(task);
-    if (due.length >= limit) break;
-  }
-  return due;
+/** Due tasks with a timeout that one decision passes over, when no slot is free, to queue those behind. */
+const MAX_PASSED_OVER = 1_000;
+
+/** The attempts a member may hold: its slots and its queue. */
+function roomOf(member: MemberView): number {
+  return member.capacity + (member.prefetch ?? 0);
 }
 
 function isDue(task: PendingTask, now: number): boolean {
@@ -72,11 +79,14 @@ function runnerSlots(members: MembersView, state: TasksState): Slot[] {
   return [...slots.values()];
 }
 
-/** The slot with the lowest used/capacity ratio, then fewest used, then the smallest node id. */
-function leastLoaded(slots: readonly Slot[]): Slot | undefined {
+/**
+ * The member with room (a free slot, when `freeSlotOnly`) with the lowest used/capacity ratio, then
+ * fewest used, then the smallest node id.
+ */
+function leastLoaded(slots: readonly Slot[], freeSlotOnly: boolean): Slot | undefined {
   let best: Slot | undefined;
   for (const slot of slots) {
-    if (slot.used >= slot.member.capacity) continue;
+    if (slot.used >= (freeSlotOnly ? slot.member.capacity : roomOf(slot.member))) continue;
     if (best === undefined || compareLoad(slot, best) < 0) best = slot;
   }
   return best;

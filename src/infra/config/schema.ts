@@ -53,6 +53,11 @@ export const taskLogSchema = z
 export const runnerSchema = z
   .object({
     capacity: z.number().int().min(1).max(10_000).default(4),
+    /**
+     * Assignments this node takes beyond its capacity, queued and started as slots free (never a task
+     * with a timeout). 0: a task is assigned only to a free slot. Raise it for many short tasks.
+     */
+    prefetch: z.number().int().min(0).max(10_000).default(0),
     /** Commands `exec` may run (argv[0] as written in the task must be on this list). Empty: exec is off. */
     execAllow: z.array(z.string().min(1)).default([]),
     execOutputLimitBytes: z

@@ -49,6 +49,7 @@ export const settings: readonly Setting[] = [
     'EventStoreDB connection string (log backend eventstoredb)',
   ),
   setting('capacity', 'runner.capacity', 'int', 'runner slots on this node'),
+  setting('prefetch', 'runner.prefetch', 'int', 'assignments queued beyond the slots (short tasks)'),
   setting('exec-allow', 'runner.execAllow', 'list', 'commands the exec handler may run, comma-separated'),
   setting('vip', 'vip.address', 'string', 'virtual IP address held by the leader'),
   setting('vip-prefix', 'vip.prefix', 'int', 'VIP prefix length'),

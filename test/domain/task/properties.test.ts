@@ -287,6 +287,42 @@ describe('decisions against any plausible state', () => {
       runs,
     );
   });
+
+  it('with a prefetch, fill a member up to capacity + prefetch, and a task with a timeout only into a free slot', () => {
+    const prefetching = membersOf(
+      member('n1', { capacity: 1, prefetch: 2 }),
+      member('n2', { capacity: 2, incarnation: 2, prefetch: 1 }),
+      member('n3', { draining: true, prefetch: 5 }),
+    );
+    const held = (state: TasksState, node: string) =>
+      listTasks(state, { node, status: ['assigned', 'running'] }).filter(
+        (task) => task.assignment?.incarnation === prefetching[node]?.incarnation,
+      ).length;
+    fc.assert(
+      fc.property(historyArb(), (events) => {
+        let state = events.reduce(evolve, initialState());
+        const leader = leaderOf(state, T0 + 10 ** 7);
+        if (leader === undefined) return;
+        const before = Object.fromEntries(NODES.map((node) => [node, held(state, node)]));
+        for (const event of decideAssignments({ ...leader, members: prefetching }, state)) {
+          const view = prefetching[event.data.node];
+          expect(view?.draining).toBe(false);
+          // Each assignment in turn: a timed task found its member below capacity.
+          if (getTask(state, event.data.taskId)?.timeoutMs !== undefined) {
+            expect(held(state, event.data.node)).toBeLessThan(view?.capacity ?? 0);
+          }
+          state = evolve(state, event);
+        }
+        for (const node of NODES) {
+          const view = prefetching[node];
+          if (held(state, node) > (before[node] ?? 0)) {
+            expect(held(state, node)).toBeLessThanOrEqual((view?.capacity ?? 0) + (view?.prefetch ?? 0));
+          }
+        }
+      }),
+      runs,
+    );
+  });
 });
 
 describe('evolve on garbage', () => {

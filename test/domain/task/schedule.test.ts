@@ -73,6 +73,28 @@ describe('decideAssignments', () => {
       .then([assigned('a', { node: 'n2' }), assigned('b', { node: 'n3' }), assigned('c', { node: 'n1' })]);
   });
 
+  it('assigns up to capacity + prefetch to a member: the rest waits in its runner queue', () => {
+    given(epochStarted(1), submitted('t1'), submitted('t2'), submitted('t3'), submitted('t4'))
+      .when(decideAssignments, at(T0, membersOf(member('n1', { capacity: 1, prefetch: 2 }))))
+      .then([assigned('t1'), assigned('t2'), assigned('t3')]);
+  });
+
+  it('puts a task with a timeout only into a free slot, never into a queue, and assigns the tasks behind it', () => {
+    const events = [
+      epochStarted(1),
+      submitted('t1'),
+      assigned('t1'),
+      submitted('t2', { timeoutMs: 500 }),
+      submitted('t3'),
+    ];
+    given(...events)
+      .when(decideAssignments, at(T0, membersOf(member('n1', { capacity: 1, prefetch: 1 }))))
+      .then([assigned('t3')]);
+    given(...events)
+      .when(decideAssignments, at(T0, membersOf(member('n1', { capacity: 2, prefetch: 1 }))))
+      .then([assigned('t2', { deadline: T0 + 500 }), assigned('t3')]);
+  });
+
   it('measures load relative to capacity', () => {
     const members = membersOf(member('big', { capacity: 4 }), member('small', { capacity: 1 }));
     given(epochStarted(1), submitted('x'), assigned('x', { node: 'big' }), submitted('a'))

@@ -8,8 +8,10 @@ import { afterEach } from 'vitest';
 import type { MembersView, MemberView } from '../../../src/domain/members.ts';
 import {
   decideAssignments,
+  decideCancelRequest,
   decideSubmission,
   decideTakeover,
+  decideTick,
   getTask,
   validateSubmission,
 } from '../../../src/domain/task/index.ts';
@@ -55,8 +57,8 @@ export function followingView(log: EventLog, subscriptions: Subscription[]): Tas
   return view;
 }
 
-/** n1's runner (built-in handlers only) on `log` and `view`, not started yet. */
-export async function runnerOfN1(log: EventLog, view: TaskView): Promise<Runner> {
+/** n1's runner (built-in handlers only) on `log` and `view`, not started yet; `capacity` handlers at once. */
+export async function runnerOfN1(log: EventLog, view: TaskView, capacity = 100): Promise<Runner> {
   const handlers = await loadHandlers({ execAllow: [], execOutputLimitBytes: 100, handlerModules: [] });
   return createRunner({
     log,
@@ -65,6 +67,7 @@ export async function runnerOfN1(log: EventLog, view: TaskView): Promise<Runner>
     scheduler: asyncScheduler,
     node: 'n1',
     incarnation: 1,
+    capacity,
     progressIntervalMs: 0,
   });
 }
@@ -74,8 +77,9 @@ export async function startRunner(
   log: EventLog,
   view: TaskView,
   subscriptions: Subscription[],
+  capacity?: number,
 ): Promise<Runner> {
-  const runner = await runnerOfN1(log, view);
+  const runner = await runnerOfN1(log, view, capacity);
   subscriptions.push(runner.run$.subscribe());
   return runner;
 }
@@ -108,6 +112,24 @@ export async function submitAndAssign(
   });
   await log.append('dispatch', decideAssignments({ ...leader(), members }, view.current()), 'any');
   return ids;
+}
+
+/**
+ * Cancels task `id` as the cluster does: its TaskCancelRequested, folded, then the leader's tick
+ * (TaskCancelled). `view` must be following `log`.
+ */
+export async function cancelAsLeader(log: EventLog, view: TaskView, id: string): Promise<void> {
+  const request = decideCancelRequest(
+    { taskId: id, now: Date.now(), node: 'n1', incarnation: 1 },
+    view.current(),
+  );
+  if (!request.ok) throw new Error(`task ${id} cannot be cancelled: ${request.reason}`);
+  await log.append('submissions', request.events, 'any');
+  await waitFor(() => getTask(view.current(), id)?.cancelRequest !== undefined, {
+    what: 'the cancel request',
+  });
+  await log.append('dispatch', decideTick({ ...leader(), jitter: 0 }, view.current()), 'any');
+  await waitFor(() => getTask(view.current(), id)?.status === 'cancelled', { what: 'the cancellation' });
 }
 
 /** `inner` with its appends going through `append` instead; reads go straight to `inner`. */

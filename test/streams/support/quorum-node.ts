@@ -49,7 +49,7 @@ export function startQuorumNode(name: string, cluster: string, connectString: st
     createSession: createZooKeeperSession,
     zk: { connectString, sessionTimeoutMs: SESSION_TIMEOUT_MS, requestTimeoutMs: 1_500 },
     paths: clusterPaths(cluster),
-    self: { node: name, address: `127.0.0.1:0`, priority: 100, capacity: 1 },
+    self: { node: name, address: `127.0.0.1:0`, priority: 100, capacity: 1, prefetch: 0 },
     stepTimeoutMs: 5_000,
     reviewIntervalMs: 200,
     triggers$: triggers,

@@ -1,12 +1,12 @@
 /**
- * A developer's loop for throughput work: `tsx bench/quick-throughput.ts [zk3|file1|bull3|bull1 ...] [--runs N]`
- * (--prefetch N for taskd's) runs only the runs named (each on a fresh cluster) and prints each figure; no table, no results file.
+ * A developer's loop for throughput work: `tsx bench/quick-throughput.ts [zk3|file1|bull3|bull1 ...]
+ * [--runs N] [--prefetch N]` runs only the runs named (each on a fresh cluster), and prints each
+ * one's rate and CPU per 1,000 tasks; no table, no results file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { startZooKeeper } from '../src/infra/zookeeper-server/index.ts';
 import { Cleanup } from './support/cleanup.ts';
 import { startRedis } from './support/redis-server.ts';
-import { THROUGHPUT_DEFAULTS } from './support/workload.ts';
+import { type RunFigures, THROUGHPUT_DEFAULTS } from './support/workload.ts';
 import { bullmqRun } from './throughput-bullmq.ts';
 import { taskdRun } from './throughput-taskd.ts';
 
@@ -16,52 +16,29 @@ const flag = (name: string) => {
   return at >= 0 ? Number(args[at + 1]) : undefined;
 };
 const runs = flag('--runs') ?? 1;
-const prefetch = flag('--prefetch') ?? THROUGHPUT_DEFAULTS.prefetch;
-const which = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const options = { ...THROUGHPUT_DEFAULTS, prefetch: flag('--prefetch') ?? THROUGHPUT_DEFAULTS.prefetch };
+const named = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const which = named.length > 0 ? named : ['zk3'];
+
 const cleanup = new Cleanup();
-const TICK = 100;
-/** CPU seconds of reaped children (the taskd nodes, once stopped) and of the java processes (ZooKeeper). */
-const cpu = () => {
-  const fields = (stat: string) =>
-    stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-  const self = fields(readFileSync('/proc/self/stat', 'utf8'));
-  let java = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('zookeeper')) continue;
-      const f = fields(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      java += ((f[11] as number) + (f[12] as number)) / TICK;
-    } catch {}
-  }
-  return { children: ((self[13] as number) + (self[14] as number)) / TICK, java };
-};
 try {
   const zk = await startZooKeeper({ servers: 3 });
   cleanup.add(() => zk.destroy());
+  const zkPids = zk.servers.map((server) => server.pid ?? 0);
   const redis = which.some((w) => w.startsWith('bull')) ? await startRedis(cleanup) : undefined;
+  const run = (w: string): Promise<RunFigures> => {
+    if (w === 'zk3') return taskdRun(cleanup, zk.connectString, 3, 'zookeeper', options, zkPids);
+    if (w === 'file1') return taskdRun(cleanup, zk.connectString, 1, 'file', options);
+    if (redis === undefined) throw new Error(`unknown run "${w}": zk3, file1, bull3 or bull1`);
+    return bullmqRun(cleanup, redis.port, w === 'bull3' ? 3 : 1, options, redis.pid);
+  };
   for (let r = 0; r < runs; r++) {
-    for (const w of which.length > 0 ? which : ['zk3']) {
-      const o = { ...THROUGHPUT_DEFAULTS, prefetch };
-      const before = cpu();
-      const f =
-        w === 'zk3'
-          ? await taskdRun(cleanup, zk.connectString, 3, 'zookeeper', o)
-          : w === 'file1'
-            ? await taskdRun(cleanup, zk.connectString, 1, 'file', o)
-            : await bullmqRun(cleanup, redis?.port ?? 0, w === 'bull3' ? 3 : 1, o);
-      const after = cpu();
-      const per1k = (s: number) => ((1000 * s) / o.tasks).toFixed(3);
+    for (const w of which) {
+      const f = await run(w);
+      const cpu = Object.entries(f.cpu?.seconds ?? {}).map(([name, s]) => `${name} ${s.toFixed(3)}`);
+      const busy = Math.round(100 * (f.cpu?.machineBusy ?? Number.NaN));
       console.log(
-        w,
-        Math.round(f.perSecond),
-        '/s; CPU s per 1k tasks: nodes',
-        per1k(after.children - before.children),
-        'zookeeper',
-        per1k(after.java - before.java),
-        JSON.stringify({ ...f, label: undefined }).slice(0, 300),
+        `${w} ${Math.round(f.perSecond)}/s; CPU s per 1k tasks: ${cpu.join(', ')}; machine ${busy}% busy`,
       );
     }
   }

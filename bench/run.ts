@@ -68,7 +68,11 @@ async function main(): Promise<void> {
     const redis = await startRedis(cleanup);
     console.error(`ZooKeeper ${zk.connectString}, redis-server 127.0.0.1:${redis.port}`);
     const throughput = await step('throughput', () =>
-      measureThroughput(cleanup, zk.connectString, redis.port),
+      measureThroughput(
+        cleanup,
+        { connectString: zk.connectString, pids: zk.servers.map((server) => server.pid ?? 0) },
+        redis,
+      ),
     );
     await step('ceiling', () => measureCeiling(zk.connectString, throughput?.figures.zk3));
     await step('latency', () => measureLatency(cleanup, zk.connectString, redis.port));

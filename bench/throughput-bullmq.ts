@@ -6,7 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { openQueue, startWorkers } from './support/bullmq.ts';
 import type { Cleanup } from './support/cleanup.ts';
+import { cpuWindow } from './support/cpu-time.ts';
 import {
+  cpuPerThousand,
   figures,
   type RunFigures,
   sendBatches,
@@ -20,11 +22,16 @@ export async function bullmqRun(
   redisPort: number,
   workers: number,
   options: ThroughputOptions,
+  redisPid?: number,
 ): Promise<RunFigures> {
   const cleanup = parent.child();
   try {
     const queue = openQueue(cleanup, redisPort);
-    await startWorkers(cleanup, redisPort, queue.name, workers, options.capacity);
+    const children = await startWorkers(cleanup, redisPort, queue.name, workers, options.capacity);
+    const cpu = cpuWindow({
+      workers: children.map((child) => child.pid ?? 0),
+      ...(redisPid === undefined ? {} : { redis: [redisPid] }),
+    });
     const batches = Math.ceil(options.tasks / options.batch);
     const t0 = performance.now();
     const startedAt = Date.now();
@@ -46,17 +53,16 @@ export async function bullmqRun(
       t0,
       options,
     );
+    const cpuUse = cpu.stop();
     await adding.catch(() => undefined);
     // The end is the newest completed job's finishedOn (the completed set is ordered by it).
     const [last] = await queue.getJobs(['completed'], 0, 0, false);
     const exact = done >= options.tasks && last?.finishedOn !== undefined;
     const elapsed = exact ? ((last?.finishedOn as number) - startedAt) / 1000 : seconds;
-    return figures(
-      `BullMQ ${workers} worker process${workers > 1 ? 'es' : ''}`,
-      options.tasks,
-      done,
-      elapsed,
-    );
+    return {
+      ...figures(`BullMQ ${workers} worker process${workers > 1 ? 'es' : ''}`, options.tasks, done, elapsed),
+      cpu: cpuPerThousand(cpuUse, done),
+    };
   } finally {
     await cleanup.run();
   }

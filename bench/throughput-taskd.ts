@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeProcess } from '../src/cli/local-cluster/node-process.ts';
 import { sequenceOf } from '../src/infra/log/zookeeper/positions.ts';
 import type { Cleanup } from './support/cleanup.ts';
+import { cpuWindow } from './support/cpu-time.ts';
 import {
   finished,
   metricValues,
@@ -18,6 +19,7 @@ import {
   taskCounts,
 } from './support/taskd-cluster.ts';
 import {
+  cpuPerThousand,
   figures,
   noop,
   type RunFigures,
@@ -46,6 +48,8 @@ export async function taskdRun(
   size: number,
   backend: 'zookeeper' | 'file',
   options: ThroughputOptions,
+  /** The ZooKeeper servers' pids, for the CPU they spend on the run (zookeeper log). */
+  zookeeperPids: readonly number[] = [],
 ): Promise<TaskdRunFigures> {
   const cleanup = parent.child();
   try {
@@ -67,6 +71,10 @@ export async function taskdRun(
     await sleep(1_000);
     const idleEventLoopP99Ms = await lagWindow();
     const batches = Math.ceil(options.tasks / options.batch);
+    const cpu = cpuWindow({
+      nodes: nodes.map((node) => node.pid ?? 0),
+      ...(backend === 'zookeeper' ? { zookeeper: zookeeperPids } : {}),
+    });
     const t0 = performance.now();
     const startedAt = Date.now();
     const sending = sendBatches(batches, options.inFlight, (b) =>
@@ -84,6 +92,7 @@ export async function taskdRun(
       t0,
       { ...options, pollMs: options.taskdPollMs },
     );
+    const cpuUse = cpu.stop();
     const lags = await Promise.all(nodes.map((node) => metricValues(node, LAG)));
     const eventLoopP99Ms = lags.map((l) => 1000 * (l[LAG[0] as string] ?? Number.NaN));
     const eventLoopMaxMs = lags.map((l) => 1000 * (l[LAG[1] as string] ?? Number.NaN));
@@ -100,6 +109,7 @@ export async function taskdRun(
     const label = `taskd ${size} node${size > 1 ? 's' : ''}, ${backend} log`;
     const base = {
       ...figures(label, options.tasks, done, seconds),
+      cpu: cpuPerThousand(cpuUse, polled.done),
       eventLoopP99Ms,
       eventLoopMaxMs,
       idleEventLoopP99Ms,

@@ -18,17 +18,39 @@ export interface ThroughputFigures {
   readonly bull1: RunFigures;
 }
 
+/** "nodes 0.31 s + zookeeper 0.18 s = 0.49 s (machine 97% busy)". */
+function cpuText(run: RunFigures): string {
+  if (run.cpu === undefined) return 'not measured';
+  const parts = Object.entries(run.cpu.seconds);
+  const sum = parts.reduce((s, [, v]) => s + v, 0);
+  const each = parts.map(([name, v]) => `${name} ${v.toFixed(2)} s`).join(' + ');
+  return `${parts.length > 1 ? `${each} = ${sum.toFixed(2)} s` : each} (machine ${(100 * run.cpu.machineBusy).toFixed(0)}% busy)`;
+}
+
+const cpuSum = (run: RunFigures) => Object.values(run.cpu?.seconds ?? {}).reduce((s, v) => s + v, 0);
+
+/** CPU seconds per 1,000 tasks: taskd's nodes (and its ZooKeeper servers) against BullMQ's workers and redis. */
+function cpuRow(taskd: RunFigures, bull: RunFigures, measure: string): Row {
+  return {
+    measure,
+    taskd: cpuText(taskd),
+    reference: `BullMQ: ${cpuText(bull)}`,
+    ratio: cpuSum(taskd) / cpuSum(bull),
+    note: 'user + system time of the server processes over each run (/proc), per 1,000 tasks done; the bench client (submitting, polling) is counted on neither side. A machine near 100% busy is CPU-bound: the rate is then CPU per task',
+  };
+}
+
 /** The four runs, one after another. */
 export async function measureThroughput(
   cleanup: Cleanup,
-  zk: string,
-  redisPort: number,
+  zk: { readonly connectString: string; readonly pids: readonly number[] },
+  redis: { readonly port: number; readonly pid: number },
   options: ThroughputOptions = THROUGHPUT_DEFAULTS,
 ): Promise<Section & { figures: ThroughputFigures }> {
-  const zk3 = await taskdRun(cleanup, zk, 3, 'zookeeper', options);
-  const bull3 = await bullmqRun(cleanup, redisPort, 3, options);
-  const file1 = await taskdRun(cleanup, zk, 1, 'file', options);
-  const bull1 = await bullmqRun(cleanup, redisPort, 1, options);
+  const zk3 = await taskdRun(cleanup, zk.connectString, 3, 'zookeeper', options, zk.pids);
+  const bull3 = await bullmqRun(cleanup, redis.port, 3, options, redis.pid);
+  const file1 = await taskdRun(cleanup, zk.connectString, 1, 'file', options);
+  const bull1 = await bullmqRun(cleanup, redis.port, 1, options, redis.pid);
   const rate = (run: RunFigures) =>
     `${count(run.perSecond)}/s${run.complete ? '' : ` (only ${count(run.done)} of ${count(run.tasks)} done)`}`;
   const row = (taskd: RunFigures, bull: RunFigures, measure: string): Row => ({
@@ -45,6 +67,8 @@ export async function measureThroughput(
   const rows: Row[] = [
     row(zk3, bull3, 'throughput: 3 nodes, zookeeper log (ensemble of 3)'),
     row(file1, bull1, 'throughput: 1 node, file log (fsync always)'),
+    cpuRow(zk3, bull3, 'CPU per 1,000 tasks, 3 nodes (where the cores went)'),
+    cpuRow(file1, bull1, 'CPU per 1,000 tasks, 1 node'),
     {
       measure: 'event-loop delay p99 under throughput load (worst node)',
       taskd: `${lag(zk3).toFixed(0)} ms (3 nodes zk), ${lag(file1).toFixed(0)} ms (1 node file)`,

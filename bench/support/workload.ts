@@ -4,6 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { CpuUse } from './cpu-time.ts';
 
 export interface ThroughputOptions {
   readonly tasks: number;
@@ -37,6 +38,8 @@ export const THROUGHPUT_DEFAULTS: ThroughputOptions = {
 
 export interface RunFigures {
   readonly label: string;
+  /** CPU seconds per 1,000 tasks over the run, by group of processes, and how busy the machine was. */
+  readonly cpu?: CpuUse;
   readonly tasks: number;
   readonly done: number;
   readonly seconds: number;
@@ -75,4 +78,13 @@ export async function sendBatches(batches: number, lanes: number, send: (index: 
 /** Figures of a run that finished `done` of `tasks` in `seconds`. */
 export function figures(label: string, tasks: number, done: number, seconds: number): RunFigures {
   return { label, tasks, done, seconds, perSecond: done / seconds, complete: done >= tasks };
+}
+
+/** `use` as CPU seconds per 1,000 tasks done. */
+export function cpuPerThousand(use: CpuUse, done: number): CpuUse {
+  const per = (seconds: number) => (done > 0 ? (1000 * seconds) / done : Number.NaN);
+  return {
+    seconds: Object.fromEntries(Object.entries(use.seconds).map(([name, s]) => [name, per(s)])),
+    machineBusy: use.machineBusy,
+  };
 }

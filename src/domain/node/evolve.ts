@@ -11,7 +11,7 @@ import { evolveLeadership } from './leadership.ts';
 import { parseNodeEvent } from './parse.ts';
 import { evolveRestart } from './restart.ts';
 import { evolveSession } from './session.ts';
-import type { NodeState } from './state.ts';
+import { type NodeState, nextState } from './state.ts';
 import { evolveTeardown } from './teardown.ts';
 import { evolveVip } from './vip.ts';
 
@@ -19,7 +19,7 @@ import { evolveVip } from './vip.ts';
 export function evolve(state: NodeState, event: NodeEvent): NodeState {
   const next = evolveEvent(state, event);
   const seen = Math.max(next.incarnation, incarnationOf(event));
-  return seen > next.highestIncarnation ? { ...next, highestIncarnation: seen } : next;
+  return seen > next.highestIncarnation ? nextState(next, { highestIncarnation: seen }) : next;
 }
 
 function evolveEvent(state: NodeState, event: NodeEvent): NodeState {
@@ -96,7 +96,7 @@ function apply(state: NodeState, event: NodeEvent): NodeState {
       const { delayMs } = event.data;
       const { at } = event.meta;
       if (state.lastStall?.delayMs === delayMs && state.lastStall.at === at) return state;
-      return { ...state, lastStall: { delayMs, at } };
+      return nextState(state, { lastStall: { delayMs, at } });
     }
     default:
       return assertNever(event);

@@ -5,7 +5,7 @@
  */
 import type { Health } from '../members.ts';
 import type { HealthChecked } from './events.ts';
-import type { HealthState, NodeState, ProbeHealth } from './state.ts';
+import { type HealthState, type NodeState, nextState, type ProbeHealth } from './state.ts';
 
 const UNKNOWN_PROBE: ProbeHealth = { status: 'unknown', okStreak: 0, failStreak: 0, detail: '' };
 
@@ -22,7 +22,7 @@ export function evolveHealth(state: NodeState, event: HealthChecked): NodeState 
   const status = overall(probes);
   const since = status === state.health.status ? state.health.since : event.meta.at;
   const health: HealthState = { status, probes, since };
-  return { ...state, health };
+  return nextState(state, { health });
 }
 
 function succeeded(probe: ProbeHealth, rise: number, detail: string): ProbeHealth {

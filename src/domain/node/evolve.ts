@@ -8,7 +8,7 @@ import { rejected, withAnomaly } from './anomaly.ts';
 import type { NodeEvent } from './events.ts';
 import { evolveHealth } from './health.ts';
 import { evolveLeadership } from './leadership.ts';
-import { parseNodeEvent } from './parse.ts';
+import { isPlainNodeEvent, parseNodeEvent } from './parse.ts';
 import { evolveRestart } from './restart.ts';
 import { evolveSession } from './session.ts';
 import { type NodeState, nextState } from './state.ts';
@@ -24,8 +24,9 @@ export function evolve(state: NodeState, event: NodeEvent): NodeState {
 
 function evolveEvent(state: NodeState, event: NodeEvent): NodeState {
   // The journal is read from disk and events cross process boundaries: trust nothing, type included.
-  const parsed = parseNodeEvent(event as unknown, {});
-  if (!parsed.ok) {
+  // Most events plainly are valid, and the event parseNodeEvent would build is not needed.
+  const parsed = isPlainNodeEvent(event) ? undefined : parseNodeEvent(event as unknown, {});
+  if (parsed !== undefined && !parsed.ok) {
     const { kind, message, eventType } = parsed.anomaly;
     return withAnomaly(state, kind, message, {
       ...(eventType === undefined ? {} : { type: eventType }),

@@ -85,8 +85,8 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
   }
   switch (event.type) {
     case 'MembersObserved': {
-      const members = Object.fromEntries(event.data.members.map((member) => [member.node, member]));
-      const peersFit = event.data.members.some((member) => member.node !== self && isFit(member));
+      const members = membersByNode(event.data.members);
+      const peersFit = someOtherFit(event.data.members, self);
       const fitPeersSince = peersFit ? (state.fitPeersSince ?? at) : null;
       if (sameMembers(state.members, members) && fitPeersSince === state.fitPeersSince) return state;
       return nextState(state, { members, fitPeersSince });
@@ -166,6 +166,29 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
 /** The observed leader, forgetting this node as leader (the epoch stays known). */
 function notSelf(state: NodeState): NodeState['leader'] {
   return state.leader.node === state.config.node ? { ...state.leader, node: null } : state.leader;
+}
+
+/**
+ * The members keyed by node, the last of a name winning: Object.fromEntries of [node, member], in
+ * one loop without the pairs (a member view comes every few events). A node named `__proto__` is
+ * left to Object.fromEntries, which makes it an own key where an assignment would set the prototype.
+ */
+function membersByNode(list: readonly MemberView[]): MembersView {
+  const members: Record<string, MemberView> = {};
+  for (let i = 0; i < list.length; i++) {
+    const member = list[i] as MemberView;
+    if (member.node === '__proto__') return Object.fromEntries(list.map((m) => [m.node, m]));
+    members[member.node] = member;
+  }
+  return members;
+}
+
+function someOtherFit(list: readonly MemberView[], self: string): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const member = list[i] as MemberView;
+    if (member.node !== self && isFit(member)) return true;
+  }
+  return false;
 }
 
 function sameMembers(a: MembersView, b: MembersView): boolean {

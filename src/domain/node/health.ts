@@ -16,6 +16,8 @@ export function evolveHealth(state: NodeState, event: HealthChecked): NodeState 
   const fall = Math.max(1, state.config.health.fall);
   const known = Object.hasOwn(state.health.probes, probe);
   const before = (known ? state.health.probes[probe] : undefined) ?? UNKNOWN_PROBE;
+  // Most checks of a journal are of a settled probe: seen to change nothing without making a record.
+  if (known && settled(before, ok, rise, fall)) return state;
   const after = ok ? succeeded(before, rise, detail) : failed(before, fall, detail);
   if (known && sameProbe(before, after)) return state;
   const probes = { ...state.health.probes, [probe]: after };
@@ -45,6 +47,13 @@ function failed(probe: ProbeHealth, fall: number, detail: string): ProbeHealth {
     failStreak,
     detail: falls ? detail : probe.detail,
   };
+}
+
+/** Would this result leave the probe as it is (its streak full, its status already what it says)? */
+function settled(probe: ProbeHealth, ok: boolean, rise: number, fall: number): boolean {
+  return ok
+    ? probe.status === 'healthy' && probe.okStreak === rise && probe.failStreak === 0
+    : probe.status === 'unhealthy' && probe.failStreak === fall && probe.okStreak === 0;
 }
 
 function sameProbe(a: ProbeHealth, b: ProbeHealth): boolean {

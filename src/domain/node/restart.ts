@@ -93,7 +93,7 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
       // The last process stopped on a session loss and exited (exit-on-session-loss): a restart
       // decision is still owed, so the backoff and budget apply across processes too.
       if (lifecycle.status === 'stopped' && lifecycle.trigger === 'session-lost') return reset;
-      const fresh: NodeState = { ...reset, lifecycle: { status: 'new' } };
+      const fresh: NodeState = nextState(reset, { lifecycle: { status: 'new' } });
       if (
         lifecycle.status === 'running' ||
         lifecycle.status === 'tearing-down' ||

@@ -3,7 +3,7 @@
  * (a second teardown, a timer firing after its owner closed, an epoch going back).
  */
 import type { Anomaly } from '../event.ts';
-import { MAX_ANOMALIES, type NodeState } from './state.ts';
+import { MAX_ANOMALIES, type NodeState, nextState } from './state.ts';
 
 export type NodeAnomalyKind =
   // envelope
@@ -67,7 +67,7 @@ export function withAnomaly(
     ...(source.type === undefined ? {} : { eventType: source.type }),
   };
   const kept = state.anomalies.length >= MAX_ANOMALIES ? state.anomalies.slice(1) : state.anomalies;
-  return { ...state, anomalies: [...kept, anomaly], anomalyCount: state.anomalyCount + 1 };
+  return nextState(state, { anomalies: [...kept, anomaly], anomalyCount: state.anomalyCount + 1 });
 }
 
 /** Shorthand for an anomaly about a well-formed event. */

@@ -8,10 +8,10 @@ import { rejected, withAnomaly } from './anomaly.ts';
 import type { NodeEvent } from './events.ts';
 import { evolveHealth } from './health.ts';
 import { evolveLeadership } from './leadership.ts';
-import { parseNodeEvent } from './parse.ts';
+import { isPlainNodeEvent, parseNodeEvent } from './parse.ts';
 import { evolveRestart } from './restart.ts';
 import { evolveSession } from './session.ts';
-import type { NodeState } from './state.ts';
+import { type NodeState, nextState } from './state.ts';
 import { evolveTeardown } from './teardown.ts';
 import { evolveVip } from './vip.ts';
 
@@ -19,13 +19,14 @@ import { evolveVip } from './vip.ts';
 export function evolve(state: NodeState, event: NodeEvent): NodeState {
   const next = evolveEvent(state, event);
   const seen = Math.max(next.incarnation, incarnationOf(event));
-  return seen > next.highestIncarnation ? { ...next, highestIncarnation: seen } : next;
+  return seen > next.highestIncarnation ? nextState(next, { highestIncarnation: seen }) : next;
 }
 
 function evolveEvent(state: NodeState, event: NodeEvent): NodeState {
   // The journal is read from disk and events cross process boundaries: trust nothing, type included.
-  const parsed = parseNodeEvent(event as unknown, {});
-  if (!parsed.ok) {
+  // Most events plainly are valid, and the event parseNodeEvent would build is not needed.
+  const parsed = isPlainNodeEvent(event) ? undefined : parseNodeEvent(event as unknown, {});
+  if (parsed !== undefined && !parsed.ok) {
     const { kind, message, eventType } = parsed.anomaly;
     return withAnomaly(state, kind, message, {
       ...(eventType === undefined ? {} : { type: eventType }),
@@ -96,7 +97,7 @@ function apply(state: NodeState, event: NodeEvent): NodeState {
       const { delayMs } = event.data;
       const { at } = event.meta;
       if (state.lastStall?.delayMs === delayMs && state.lastStall.at === at) return state;
-      return { ...state, lastStall: { delayMs, at } };
+      return nextState(state, { lastStall: { delayMs, at } });
     }
     default:
       return assertNever(event);

@@ -5,7 +5,7 @@
  */
 import type { Health } from '../members.ts';
 import type { HealthChecked } from './events.ts';
-import type { HealthState, NodeState, ProbeHealth } from './state.ts';
+import { type HealthState, type NodeState, nextState, type ProbeHealth } from './state.ts';
 
 const UNKNOWN_PROBE: ProbeHealth = { status: 'unknown', okStreak: 0, failStreak: 0, detail: '' };
 
@@ -16,13 +16,15 @@ export function evolveHealth(state: NodeState, event: HealthChecked): NodeState 
   const fall = Math.max(1, state.config.health.fall);
   const known = Object.hasOwn(state.health.probes, probe);
   const before = (known ? state.health.probes[probe] : undefined) ?? UNKNOWN_PROBE;
+  // Most checks of a journal are of a settled probe: seen to change nothing without making a record.
+  if (known && settled(before, ok, rise, fall)) return state;
   const after = ok ? succeeded(before, rise, detail) : failed(before, fall, detail);
   if (known && sameProbe(before, after)) return state;
   const probes = { ...state.health.probes, [probe]: after };
   const status = overall(probes);
   const since = status === state.health.status ? state.health.since : event.meta.at;
   const health: HealthState = { status, probes, since };
-  return { ...state, health };
+  return nextState(state, { health });
 }
 
 function succeeded(probe: ProbeHealth, rise: number, detail: string): ProbeHealth {
@@ -45,6 +47,13 @@ function failed(probe: ProbeHealth, fall: number, detail: string): ProbeHealth {
     failStreak,
     detail: falls ? detail : probe.detail,
   };
+}
+
+/** Would this result leave the probe as it is (its streak full, its status already what it says)? */
+function settled(probe: ProbeHealth, ok: boolean, rise: number, fall: number): boolean {
+  return ok
+    ? probe.status === 'healthy' && probe.okStreak === rise && probe.failStreak === 0
+    : probe.status === 'unhealthy' && probe.failStreak === fall && probe.okStreak === 0;
 }
 
 function sameProbe(a: ProbeHealth, b: ProbeHealth): boolean {

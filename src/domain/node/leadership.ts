@@ -10,7 +10,7 @@ import type { MembersView, MemberView } from '../members.ts';
 import { rejected } from './anomaly.ts';
 import type { ElectionJoinRequested, LeadershipEvent, LeadershipResigned } from './events.ts';
 import { recordEvent } from './meta.ts';
-import type { NodeState } from './state.ts';
+import { type NodeState, nextState } from './state.ts';
 
 export interface LeadershipInput {
   readonly now: number;
@@ -85,11 +85,11 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
   }
   switch (event.type) {
     case 'MembersObserved': {
-      const members = Object.fromEntries(event.data.members.map((member) => [member.node, member]));
-      const peersFit = event.data.members.some((member) => member.node !== self && isFit(member));
+      const members = membersByNode(event.data.members);
+      const peersFit = someOtherFit(event.data.members, self);
       const fitPeersSince = peersFit ? (state.fitPeersSince ?? at) : null;
       if (sameMembers(state.members, members) && fitPeersSince === state.fitPeersSince) return state;
-      return { ...state, members, fitPeersSince };
+      return nextState(state, { members, fitPeersSince });
     }
     case 'LeaderObserved': {
       const { leader, epoch } = event.data;
@@ -102,11 +102,10 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
         );
       }
       if (state.leader.node === leader && state.leader.epoch === epoch) return state;
-      return {
-        ...state,
+      return nextState(state, {
         leader: { node: leader, epoch },
         highestEpoch: Math.max(state.highestEpoch, epoch ?? 0),
-      };
+      });
     }
     case 'LeadershipAcquired': {
       const { epoch } = event.data;
@@ -123,15 +122,15 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
           `epoch ${epoch} <= ${state.highestEpoch} seen before`,
         );
       }
-      return {
-        ...state,
+      return nextState(state, {
         role: { status: 'leader', sequence: role.sequence, epoch, since: at },
         leader: { node: self, epoch },
         highestEpoch: epoch,
-      };
+      });
     }
     case 'LeadershipLost':
-      if (role.status === 'leader') return { ...state, role: { status: 'outside' }, leader: notSelf(state) };
+      if (role.status === 'leader')
+        return nextState(state, { role: { status: 'outside' }, leader: notSelf(state) });
       // A session loss or a teardown already took the node out of the election.
       if (role.status === 'outside' && event.data.reason !== 'fenced') return state;
       return rejected(
@@ -144,22 +143,21 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
       if (role.status !== 'leader')
         return rejected(state, event, 'not-leader', `resigned while ${role.status}`);
       const { reason, cooldownUntil } = event.data;
-      return {
-        ...state,
+      return nextState(state, {
         role: { status: 'resigned', reason, cooldownUntil, since: at },
         leader: notSelf(state),
-      };
+      });
     }
     case 'ElectionJoinRequested':
       if (role.status !== 'outside' && role.status !== 'resigned') {
         return rejected(state, event, 'election-join-unexpected', `join requested while ${role.status}`);
       }
-      return { ...state, role: { status: 'joining', since: at } };
+      return nextState(state, { role: { status: 'joining', since: at } });
     case 'ElectionJoined':
       if (role.status === 'candidate' || role.status === 'leader') {
         return rejected(state, event, 'election-join-unexpected', `joined the election while ${role.status}`);
       }
-      return { ...state, role: { status: 'candidate', sequence: event.data.sequence, since: at } };
+      return nextState(state, { role: { status: 'candidate', sequence: event.data.sequence, since: at } });
     default:
       return assertNever(event);
   }
@@ -168,6 +166,29 @@ export function evolveLeadership(state: NodeState, event: LeadershipEvent): Node
 /** The observed leader, forgetting this node as leader (the epoch stays known). */
 function notSelf(state: NodeState): NodeState['leader'] {
   return state.leader.node === state.config.node ? { ...state.leader, node: null } : state.leader;
+}
+
+/**
+ * The members keyed by node, the last of a name winning: Object.fromEntries of [node, member], in
+ * one loop without the pairs (a member view comes every few events). A node named `__proto__` is
+ * left to Object.fromEntries, which makes it an own key where an assignment would set the prototype.
+ */
+function membersByNode(list: readonly MemberView[]): MembersView {
+  const members: Record<string, MemberView> = {};
+  for (let i = 0; i < list.length; i++) {
+    const member = list[i] as MemberView;
+    if (member.node === '__proto__') return Object.fromEntries(list.map((m) => [m.node, m]));
+    members[member.node] = member;
+  }
+  return members;
+}
+
+function someOtherFit(list: readonly MemberView[], self: string): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const member = list[i] as MemberView;
+    if (member.node !== self && isFit(member)) return true;
+  }
+  return false;
 }
 
 function sameMembers(a: MembersView, b: MembersView): boolean {

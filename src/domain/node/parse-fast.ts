@@ -92,34 +92,61 @@ const isVipOperation = oneOf(['acquire', 'release']);
 const isVipCause = oneOf(['config', 'transient']);
 const SIGNAL = /^SIG[A-Z0-9]+$/;
 
+/** Would readMeta read `value`? The same checks, nothing built. */
+export function isPlainMeta(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { node, incarnation, epoch, causationId, at } = value;
+  return (
+    isNonEmpty(node) &&
+    isCount(incarnation) &&
+    isTime(at) &&
+    isOptional(epoch, isCount) &&
+    isOptional(causationId, isString)
+  );
+}
+
 /** eventMetaSchema. */
 export function readMeta(value: unknown): EventMeta | Unsure {
-  if (!isObject(value)) return UNSURE;
-  const { node, incarnation, epoch, causationId, at } = value;
-  if (!isNonEmpty(node) || !isCount(incarnation) || !isTime(at)) return UNSURE;
-  if (!isOptional(epoch, isCount) || !isOptional(causationId, isString)) return UNSURE;
-  const meta: Mutable<EventMeta> = { node, incarnation } as Mutable<EventMeta>;
-  if (has(value, 'epoch', epoch)) meta.epoch = epoch as number;
-  if (has(value, 'causationId', causationId)) meta.causationId = causationId as string;
-  meta.at = at;
+  if (!isPlainMeta(value)) return UNSURE;
+  const input = value as Input;
+  const { node, incarnation, epoch, causationId, at } = input;
+  const meta = { node, incarnation } as Mutable<EventMeta>;
+  if (has(input, 'epoch', epoch)) meta.epoch = epoch as number;
+  if (has(input, 'causationId', causationId)) meta.causationId = causationId as string;
+  meta.at = at as number;
   return meta;
 }
 
-function readMember(value: unknown): MemberView | Unsure {
-  if (!isObject(value)) return UNSURE;
+function isPlainMember(value: unknown): boolean {
+  if (!isObject(value)) return false;
   const { node, incarnation, address, priority, health, draining, capacity, load, prefetch } = value;
-  if (!isNonEmpty(node) || !isCount(incarnation) || !isString(address) || !isNumber(priority)) {
-    return UNSURE;
-  }
-  if (!isHealth(health) || typeof draining !== 'boolean' || !isCount(capacity) || !isCount(load)) {
-    return UNSURE;
-  }
-  if (prefetch === undefined) {
-    if ('prefetch' in value) return UNSURE;
+  return (
+    isNonEmpty(node) &&
+    isCount(incarnation) &&
+    isString(address) &&
+    isNumber(priority) &&
+    isHealth(health) &&
+    typeof draining === 'boolean' &&
+    isCount(capacity) &&
+    isCount(load) &&
+    // Optional: absent (an older node), never present as undefined (the schema would keep the key).
+    (prefetch === undefined ? !('prefetch' in value) : isCount(prefetch))
+  );
+}
+
+function readMember(value: unknown): MemberView | Unsure {
+  if (!isPlainMember(value)) return UNSURE;
+  const { node, incarnation, address, priority, health, draining, capacity, load, prefetch } =
+    value as MemberView;
+  if (prefetch === undefined)
     return { node, incarnation, address, priority, health, draining, capacity, load };
-  }
-  if (!isCount(prefetch)) return UNSURE;
   return { node, incarnation, address, priority, health, draining, capacity, load, prefetch };
+}
+
+function isPlainMembers(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (!isPlainMember(value[i])) return false;
+  return true;
 }
 
 function readMembers(value: unknown): MemberView[] | Unsure {
@@ -185,6 +212,36 @@ function readShutdown(value: unknown): NodeEventData<'ShutdownRequested'> | Unsu
   return has(value, 'detail', detail) ? { trigger, detail: detail as string } : { trigger };
 }
 
+/**
+ * Would the data reader of the event's type read `value`? For the types a journal is mostly made
+ * of, the same checks without building anything (folding an event only needs to know it is valid);
+ * for the rest, the reader itself.
+ */
+export function isPlainData(type: NodeEventType, value: unknown): boolean {
+  switch (type) {
+    case 'HealthChecked':
+      return isPlainHealthChecked(value);
+    case 'MembersObserved':
+      return isObject(value) && isPlainMembers(value.members);
+    case 'LeaderObserved':
+      return isPlainLeaderObserved(value);
+    default:
+      return dataReaders[type](value) !== UNSURE;
+  }
+}
+
+function isPlainHealthChecked(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { probe, ok, detail } = value;
+  return isNonEmpty(probe) && typeof ok === 'boolean' && isString(detail);
+}
+
+function isPlainLeaderObserved(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const { leader, epoch } = value;
+  return (leader === null || isNonEmpty(leader)) && (epoch === null || isCount(epoch));
+}
+
 /** nodeEventDataSchemas, type by type. */
 export const dataReaders: { readonly [T in NodeEventType]: Reader<NodeEventData<T>> } = {
   SessionConnecting: single('connectString', isString),
@@ -212,9 +269,8 @@ export const dataReaders: { readonly [T in NodeEventType]: Reader<NodeEventData<
   ElectionJoinRequested: single('from', isJoinOrigin),
   ElectionJoined: single('sequence', isCount),
   LeaderObserved(value) {
-    if (!isObject(value)) return UNSURE;
-    const { leader, epoch } = value;
-    if (!(leader === null || isNonEmpty(leader)) || !(epoch === null || isCount(epoch))) return UNSURE;
+    if (!isPlainLeaderObserved(value)) return UNSURE;
+    const { leader, epoch } = value as NodeEventData<'LeaderObserved'>;
     return { leader, epoch };
   },
   LeadershipAcquired: single('epoch', isCount),
@@ -235,9 +291,9 @@ export const dataReaders: { readonly [T in NodeEventType]: Reader<NodeEventData<
     return { operation, cause, message, output };
   },
   HealthChecked(value) {
-    if (!isObject(value)) return UNSURE;
-    const { probe, ok, detail } = value;
-    return isNonEmpty(probe) && typeof ok === 'boolean' && isString(detail) ? { probe, ok, detail } : UNSURE;
+    if (!isPlainHealthChecked(value)) return UNSURE;
+    const { probe, ok, detail } = value as NodeEventData<'HealthChecked'>;
+    return { probe, ok, detail };
   },
   ShutdownRequested: readShutdown,
   ShutdownIgnored: readShutdown,

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { EventLocation } from '../event.ts';
 import type { NodeAnomaly, NodeAnomalyKind } from './anomaly.ts';
 import type { NodeEvent } from './events.ts';
-import { dataReaders, readMeta, UNSURE } from './parse-fast.ts';
+import { dataReaders, isPlainData, isPlainMeta, readMeta, UNSURE } from './parse-fast.ts';
 import {
   eventMetaSchema,
   isNodeEventType,
@@ -26,6 +26,20 @@ export function parseNodeEvent(raw: unknown, location: EventLocation): ParsedNod
 /** `parseNodeEvent` by the zod schemas alone: what its fast path has to agree with, to the message. */
 export function parseNodeEventBySchema(raw: unknown, location: EventLocation): ParsedNodeEvent {
   return parse(raw, location, false);
+}
+
+/**
+ * Does `parseNodeEvent` read `raw` on its fast path (so `raw` is a valid node event)? Its checks,
+ * without building the event it would read: what `evolve` asks of every event it folds. False only
+ * means "ask parseNodeEvent".
+ */
+export function isPlainNodeEvent(raw: unknown): boolean {
+  if (!isRecord(raw)) return false;
+  const { type, version } = raw;
+  if (typeof type !== 'string' || !isNodeEventType(type) || version !== SUPPORTED_NODE_EVENT_VERSION) {
+    return false;
+  }
+  return isPlainMeta(raw.meta) && isPlainData(type, raw.data);
 }
 
 function parse(raw: unknown, location: EventLocation, quick: boolean): ParsedNodeEvent {

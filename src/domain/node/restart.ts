@@ -9,7 +9,7 @@ import { rejected } from './anomaly.ts';
 import type { RestartPolicy } from './config.ts';
 import type { RestartBudgetExhausted, RestartEvent, RestartScheduled } from './events.ts';
 import { recordEvent } from './meta.ts';
-import { MAX_RESTART_HISTORY, type NodeState } from './state.ts';
+import { MAX_RESTART_HISTORY, type NodeState, nextState } from './state.ts';
 
 /** RestartScheduled or RestartBudgetExhausted after a session-loss teardown; nothing otherwise. */
 export function decideRestart(
@@ -63,11 +63,10 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
       }
       const { attempt, backoffMs } = event.data;
       const restarts = [...state.restarts, at].slice(-MAX_RESTART_HISTORY);
-      return {
-        ...state,
+      return nextState(state, {
         lifecycle: { status: 'restart-scheduled', attempt, startAt: at + backoffMs },
         restarts,
-      };
+      });
     }
     case 'RestartBudgetExhausted':
       if (lifecycle.status !== 'stopped') {
@@ -78,12 +77,11 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
           `budget exhausted while ${lifecycle.status}`,
         );
       }
-      return { ...state, lifecycle: { status: 'exhausted', at } };
+      return nextState(state, { lifecycle: { status: 'exhausted', at } });
     case 'ProcessStarted': {
       // A new process knows nothing of the old one's session, election or VIP (a VIP may linger: unknown).
       // It may run with another configuration: the journal says which, so a replay folds the same.
-      const reset: NodeState = {
-        ...state,
+      const reset: NodeState = nextState(state, {
         ...(event.data.config === undefined ? {} : { config: event.data.config }),
         session: { status: 'idle' },
         role: { status: 'outside' },
@@ -91,11 +89,11 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
         members: {},
         fitPeersSince: null,
         vip: { status: 'unknown' },
-      };
+      });
       // The last process stopped on a session loss and exited (exit-on-session-loss): a restart
       // decision is still owed, so the backoff and budget apply across processes too.
       if (lifecycle.status === 'stopped' && lifecycle.trigger === 'session-lost') return reset;
-      const fresh: NodeState = { ...reset, lifecycle: { status: 'new' } };
+      const fresh: NodeState = nextState(reset, { lifecycle: { status: 'new' } });
       if (
         lifecycle.status === 'running' ||
         lifecycle.status === 'tearing-down' ||
@@ -128,8 +126,7 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
           `services started while ${lifecycle.status}`,
         );
       }
-      const started: NodeState = {
-        ...state,
+      const started: NodeState = nextState(state, {
         incarnation,
         lifecycle: { status: 'running', since: at },
         session: { status: 'idle' },
@@ -137,7 +134,7 @@ export function evolveRestart(state: NodeState, event: RestartEvent): NodeState 
         leader: { node: null, epoch: null },
         members: {},
         fitPeersSince: null,
-      };
+      });
       if (lifecycle.status === 'restart-scheduled' && at < lifecycle.startAt) {
         return rejected(
           started,

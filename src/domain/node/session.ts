@@ -8,7 +8,7 @@ import { assertNever } from '../event.ts';
 import { rejected } from './anomaly.ts';
 import type { SessionEvent, SessionLossReason, SessionLost } from './events.ts';
 import { recordEvent } from './meta.ts';
-import type { NodeState, SessionState } from './state.ts';
+import { type NodeState, nextState, type SessionState } from './state.ts';
 
 /** What the ZooKeeper adapter reports, before it becomes a journal event. */
 export type SessionSignal =
@@ -143,19 +143,18 @@ export function evolveSession(state: NodeState, event: SessionEvent): NodeState 
 }
 
 function withSession(state: NodeState, session: SessionState): NodeState {
-  return { ...state, session };
+  return nextState(state, { session });
 }
 
 /** Without a session, the node is out of the election and its watches' views are void. */
 function endSession(state: NodeState, session: SessionState): NodeState {
-  return {
-    ...state,
+  return nextState(state, {
     session,
     role: { status: 'outside' },
     leader: { node: null, epoch: null },
     members: {},
     fitPeersSince: null,
-  };
+  });
 }
 
 function sameLive(

@@ -173,6 +173,37 @@ export function initialState(config: NodeConfig): NodeState {
   };
 }
 
+/**
+ * `{ ...state, ...changes }`, built as one object literal of every field: V8 copies a spread of an
+ * object that was itself made by a spread on its slow path (~0.35 µs for a NodeState, as much as
+ * the rest of folding an event), and a state is always made from the one before. Every transition
+ * makes its next state here, so every state has the literal's shape.
+ */
+export function nextState(state: NodeState, changes: Partial<NodeState>): NodeState {
+  return Object.assign(copyOf(state), changes);
+}
+
+function copyOf(state: NodeState): NodeState {
+  return {
+    config: state.config,
+    incarnation: state.incarnation,
+    highestIncarnation: state.highestIncarnation,
+    lifecycle: state.lifecycle,
+    session: state.session,
+    role: state.role,
+    leader: state.leader,
+    members: state.members,
+    fitPeersSince: state.fitPeersSince,
+    highestEpoch: state.highestEpoch,
+    health: state.health,
+    vip: state.vip,
+    restarts: state.restarts,
+    lastStall: state.lastStall,
+    anomalies: state.anomalies,
+    anomalyCount: state.anomalyCount,
+  };
+}
+
 /** Is a teardown under way or done (so nothing new may start in this incarnation)? */
 export function isShuttingDown(state: NodeState): boolean {
   const status = state.lifecycle.status;

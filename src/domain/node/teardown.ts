@@ -17,7 +17,7 @@ import {
   type TeardownStepStarted,
 } from './events.ts';
 import { recordEvent } from './meta.ts';
-import { isShuttingDown, type NodeState, type TeardownStepRecord } from './state.ts';
+import { isShuttingDown, type NodeState, nextState, type TeardownStepRecord } from './state.ts';
 
 export interface ShutdownInput {
   readonly now: number;
@@ -80,12 +80,14 @@ export function evolveTeardown(state: NodeState, event: TeardownEvent): NodeStat
       const { trigger, detail } = event.data;
       if (lifecycle.status === 'new' || lifecycle.status === 'running') {
         const reason = detail === undefined ? {} : { detail };
-        return { ...state, lifecycle: { status: 'tearing-down', trigger, ...reason, since: at, steps: [] } };
+        return nextState(state, {
+          lifecycle: { status: 'tearing-down', trigger, ...reason, since: at, steps: [] },
+        });
       }
       // Services are already down while a restart waits: stopping just cancels the restart.
       if (lifecycle.status === 'restart-scheduled') {
         const reason = detail === undefined ? {} : { detail };
-        return { ...state, lifecycle: { status: 'stopped', trigger, ...reason, at, steps: [] } };
+        return nextState(state, { lifecycle: { status: 'stopped', trigger, ...reason, at, steps: [] } });
       }
       return rejected(
         state,
@@ -131,8 +133,7 @@ export function evolveTeardown(state: NodeState, event: TeardownEvent): NodeStat
           `finished after ${lifecycle.steps.length} steps`,
         );
       }
-      return {
-        ...state,
+      return nextState(state, {
         lifecycle: {
           status: 'stopped',
           trigger: lifecycle.trigger,
@@ -140,7 +141,7 @@ export function evolveTeardown(state: NodeState, event: TeardownEvent): NodeStat
           at,
           steps: lifecycle.steps,
         },
-      };
+      });
     default:
       return assertNever(event);
   }
@@ -171,7 +172,7 @@ function startStep(state: NodeState, event: TeardownStepStarted): NodeState {
   if (step !== expected) {
     return rejected(state, event, 'teardown-step-out-of-order', `${step} started, ${expected} expected`);
   }
-  return { ...state, lifecycle: { ...lifecycle, steps: [...steps, { step, status: 'running' }] } };
+  return nextState(state, { lifecycle: { ...lifecycle, steps: [...steps, { step, status: 'running' }] } });
 }
 
 function settleStep(state: NodeState, event: TeardownEvent, settled: TeardownStepRecord): NodeState {
@@ -180,5 +181,5 @@ function settleStep(state: NodeState, event: TeardownEvent, settled: TeardownSte
   if (lifecycle.status !== 'tearing-down' || running?.step !== settled.step || running.status !== 'running') {
     return rejected(state, event, 'teardown-step-not-running', `${settled.step} settled but was not running`);
   }
-  return { ...state, lifecycle: { ...lifecycle, steps: [...lifecycle.steps.slice(0, -1), settled] } };
+  return nextState(state, { lifecycle: { ...lifecycle, steps: [...lifecycle.steps.slice(0, -1), settled] } });
 }

@@ -7,7 +7,7 @@
 import { assertNever } from '../event.ts';
 import { rejected } from './anomaly.ts';
 import type { VipEvent } from './events.ts';
-import type { NodeState, VipState } from './state.ts';
+import { type NodeState, nextState, type VipState } from './state.ts';
 
 export type VipReleaseReason = 'not-leader' | 'session-not-connected' | 'unhealthy' | 'stale';
 
@@ -85,5 +85,5 @@ export function evolveVip(state: NodeState, event: VipEvent): NodeState {
 }
 
 function withVip(state: NodeState, vip: VipState): NodeState {
-  return { ...state, vip };
+  return nextState(state, { vip });
 }

@@ -17,7 +17,7 @@ import { OverlapTracker } from './overlap-tracker.ts';
 
 export class TwoLeadersDetector implements Detector {
   private readonly leaders: OverlapTracker;
-  /** Each node's last journaled event. */
+  /** Each leading node's last journaled event. */
   private readonly lastSeen = new Map<string, NodeReplayStep>();
   /** Epoch each leading node leads, as its fold says (open or closed for silence). */
   private readonly leading = new Map<string, number>();
@@ -42,7 +42,9 @@ export class TwoLeadersDetector implements Detector {
       this.leaders.start(step.node, step.at, evidenceOf(step, `epoch ${is}`));
       this.leading.set(step.node, is);
     }
-    this.lastSeen.set(step.node, step);
+    // Only a leading node's last event is ever asked for, and a node leads exactly while its fold says
+    // so (`leading` follows it): the last event of the others need not be kept at every step.
+    if (is !== undefined) this.lastSeen.set(step.node, step);
   }
 
   finish(end: ReplayEnd): void {

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { evolve, type NodeState, type ProbeHealth } from '../../../src/domain/node/index.ts';
 import { given, givenWith } from './given.ts';
 import { checks, e, testConfig } from './journal.ts';
 
@@ -72,5 +74,63 @@ describe('health fold with hysteresis', () => {
       e('HealthChecked', 1, { probe: 'toString', ok: true, detail: '' }),
     );
     expect(state.health.status).toBe('healthy');
+  });
+
+  it('follows a model of the hysteresis, and returns the same state exactly when nothing changed', () => {
+    const check = fc.record({
+      probe: fc.constantFrom('a', 'b'),
+      ok: fc.boolean(),
+      detail: fc.constantFrom('x', 'y'),
+    });
+    const arb = fc.record({
+      rise: fc.integer({ min: 1, max: 3 }),
+      fall: fc.integer({ min: 1, max: 3 }),
+      results: fc.array(check, { maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ rise, fall, results }) => {
+        let state: NodeState = givenWith(testConfig('n1', { health: { rise, fall } }), start).state;
+        const model = new Map<string, ProbeHealth>();
+        for (const [i, { probe, ok, detail }] of results.entries()) {
+          const before = model.get(probe) ?? { status: 'unknown', okStreak: 0, failStreak: 0, detail: '' };
+          const okStreak = ok ? Math.min(before.okStreak + 1, rise) : 0;
+          const failStreak = ok ? 0 : Math.min(before.failStreak + 1, fall);
+          const turns = ok
+            ? before.status !== 'healthy' && okStreak >= rise
+            : before.status !== 'unhealthy' && failStreak >= fall;
+          const status = turns ? (ok ? 'healthy' : 'unhealthy') : before.status;
+          const after = { status, okStreak, failStreak, detail: turns ? detail : before.detail };
+          const unchanged = model.has(probe) && JSON.stringify(after) === JSON.stringify(before);
+          model.set(probe, after);
+          const next = evolve(state, e('HealthChecked', 1_000 + i, { probe, ok, detail }));
+          expect(next.health.probes[probe]).toEqual(after);
+          expect(next === state).toBe(unchanged);
+          state = next;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('judges a streak by the rise of the config in force, when a new process brought another one', () => {
+    const config = testConfig('n1', { health: { rise: 3, fall: 3 } });
+    const restarted = [
+      e('ProcessStarted', 5_000, {
+        pid: 2,
+        version: 'v',
+        config: testConfig('n1', { health: { rise: 2, fall: 2 } }),
+      }),
+      e('ServicesStarted', 5_001, { incarnation: 2 }, { incarnation: 2 }),
+    ];
+    // Two successes of three under the old config are a full streak under the new one.
+    const check = e(
+      'HealthChecked',
+      6_000,
+      { probe: 'secondary-network', ok: true, detail: '' },
+      { incarnation: 2 },
+    );
+    givenWith(config, start, ...checks(1_000, true, 2), ...restarted, check).thenState({
+      health: { status: 'healthy' },
+    });
   });
 });

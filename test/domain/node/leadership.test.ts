@@ -52,6 +52,23 @@ describe('election and leadership transitions', () => {
     );
   });
 
+  it('keys the view as Object.fromEntries does, odd node names and key order included', () => {
+    const odd = fc.constantFrom(SELF, 'n2', '__proto__', 'constructor', 'toString', '0', '10', '1');
+    const list = fc.array(
+      fc.tuple(memberArb, odd).map(([m, node]) => ({ ...m, node })),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(list, (members) => {
+        const after = evolve(given(...connected).state, e('MembersObserved', 30, { members }));
+        const keyed = Object.fromEntries(members.map((m) => [m.node, m]));
+        expect(Object.entries(after.members)).toEqual(Object.entries(keyed));
+        expect(Object.getPrototypeOf(after.members)).toBe(Object.prototype);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('records the observed leader and raises the highest epoch', () => {
     given(...connected)
       .whenEvent(e('LeaderObserved', 30, { leader: 'n2', epoch: 4 }))

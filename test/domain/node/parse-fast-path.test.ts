@@ -8,14 +8,20 @@ import {
   parseNodeEvent,
   SHUTDOWN_TRIGGERS,
 } from '../../../src/domain/node/index.ts';
-import { parseNodeEventBySchema } from '../../../src/domain/node/parse.ts';
-import { dataReaders, readMeta, UNSURE } from '../../../src/domain/node/parse-fast.ts';
+import { isPlainNodeEvent, parseNodeEventBySchema } from '../../../src/domain/node/parse.ts';
+import {
+  dataReaders,
+  isPlainData,
+  isPlainMeta,
+  readMeta,
+  UNSURE,
+} from '../../../src/domain/node/parse-fast.ts';
 import { nodeEventArb, time } from './arbitraries.ts';
 
 const runs = { numRuns: 2_000 };
 
 /** Values that sit on the edges of the schemas' rules. */
-const edgy = fc.constantFrom<unknown>(
+const EDGES: readonly unknown[] = [
   undefined,
   null,
   -1,
@@ -42,7 +48,8 @@ const edgy = fc.constantFrom<unknown>(
   [],
   {},
   { node: 'n1' },
-);
+];
+const edgy = fc.constantFrom(...EDGES);
 // A fresh copy each time: mutations must not reach into a value another run shares.
 const anyValue = fc
   .oneof({ weight: 3, arbitrary: edgy }, { weight: 1, arbitrary: fc.anything() })
@@ -163,6 +170,13 @@ function mutatedFrom(events: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrar
 
 const mutated = mutatedFrom(wellFormed);
 
+/** Events of the types a journal is mostly made of, which isPlainData checks by hand. */
+const commonEvents = nodeEventArb
+  .filter((event) => ['HealthChecked', 'MembersObserved', 'LeaderObserved'].includes(event.type))
+  .map((event) => JSON.parse(JSON.stringify(event)) as Record<string, unknown>);
+const mutatedCommon = mutatedFrom(commonEvents);
+const DELETE = Symbol('delete');
+
 /** ProcessStarted with a config, where most of the schema's rules are. */
 const mutatedConfig = mutatedFrom(
   fc
@@ -231,6 +245,72 @@ function expectReadersAgree(raw: unknown): void {
     expectReaderAgrees(dataReaders[known], nodeEventDataSchemas[known], data);
   }
 }
+
+/**
+ * isPlainNodeEvent says yes exactly when the fast path reads the event (so the schemas accept it),
+ * and the checks it is made of say yes exactly when their readers read.
+ */
+function expectChecksAgree(raw: unknown): void {
+  const { type, data, meta } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<
+    string,
+    unknown
+  >;
+  const known = typeof type === 'string' && (NODE_EVENT_TYPES as readonly string[]).includes(type);
+  const fastReads =
+    known && !Array.isArray(raw) && (raw as { version?: unknown }).version === 1
+      ? readMeta(meta) !== UNSURE && dataReaders[type as NodeEventType](data) !== UNSURE
+      : false;
+  expect(isPlainNodeEvent(raw)).toBe(fastReads);
+  if (isPlainNodeEvent(raw)) expect(parseNodeEventBySchema(raw, {}).ok).toBe(true);
+  expect(isPlainMeta(meta)).toBe(readMeta(meta) !== UNSURE);
+  if (known) {
+    const reads = dataReaders[type as NodeEventType](data) !== UNSURE;
+    expect(isPlainData(type as NodeEventType, data)).toBe(reads);
+  }
+}
+
+describe('isPlainNodeEvent, what evolve asks of every event', () => {
+  it('says yes to every well-formed event', () => {
+    fc.assert(
+      fc.property(wellFormed, (raw) => {
+        expect(isPlainNodeEvent(raw)).toBe(true);
+        expectChecksAgree(raw);
+      }),
+      runs,
+    );
+  });
+
+  it('agrees with the fast path on mutated events, mutated configs and arbitrary values', () => {
+    fc.assert(fc.property(fc.oneof(mutated, mutatedConfig, arbitrary), expectChecksAgree), runs);
+  });
+
+  it('agrees with the schemas when any one place of such an event takes an edge value or goes', () => {
+    const samples = fc.sample(commonEvents, { numRuns: 40, seed: 42 });
+    for (const sample of samples) {
+      for (let at = 0; at < places(sample).length; at++) {
+        for (const value of [...EDGES, DELETE]) {
+          const raw = structuredClone(sample);
+          const [container, key] = places(raw)[at] as [Record<string, unknown>, string];
+          if (value === DELETE) delete container[key];
+          else container[key] = structuredClone(value);
+          expectChecksAgree(raw);
+          expectSameAsSchema(raw);
+        }
+      }
+    }
+  });
+
+  it('agrees with the schemas on mutated events of the types it checks by hand', () => {
+    fc.assert(
+      fc.property(mutatedCommon, (raw) => {
+        expectChecksAgree(raw);
+        expectSameAsSchema(raw);
+        expectReadersAgree(raw);
+      }),
+      runs,
+    );
+  });
+});
 
 describe('the fast path of parseNodeEvent', () => {
   it('reads every well-formed event without asking the schemas, as the schemas would', () => {

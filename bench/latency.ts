@@ -7,12 +7,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { NodeProcess } from '../src/cli/local-cluster/node-process.ts';
+import { sequenceOf } from '../src/infra/log/zookeeper/positions.ts';
 import { pollUntil } from '../src/infra/zookeeper-server/poll.ts';
 import { openQueue, startWorkers } from './support/bullmq.ts';
 import type { Cleanup } from './support/cleanup.ts';
+import { type CpuUse, cpuWindow } from './support/cpu-time.ts';
 import { formatSummary, type LatencySummary, paced, summarize } from './support/latency-stats.ts';
 import type { Row, Section } from './support/report.ts';
 import { finished, postJson, readTaskLog, startCluster, taskCounts } from './support/taskd-cluster.ts';
+import { cpuPerThousand } from './support/workload.ts';
 
 export interface LatencyOptions {
   readonly rate: number;
@@ -50,6 +53,10 @@ export interface LatencyFigures {
    * TaskSubmitted (request in), → the leader's TaskAssigned, → the runner's TaskStarted.
    */
   readonly stages?: Readonly<Record<'submitted' | 'assigned' | 'started', LatencySummary>>;
+  /** CPU seconds per 1,000 tasks sent over the counted seconds, by group of processes. */
+  readonly cpu?: CpuUse;
+  /** Task-log appends per second over the counted seconds (taskd), by stream kind. */
+  readonly appendsPerSecond?: Readonly<Record<string, number>>;
 }
 
 /** taskd: 3 nodes on the zookeeper log. */
@@ -57,6 +64,7 @@ export async function taskdLatency(
   parent: Cleanup,
   zk: string,
   options: LatencyOptions,
+  zookeeperPids: readonly number[] = [],
 ): Promise<LatencyFigures> {
   const cleanup = parent.child();
   try {
@@ -69,6 +77,8 @@ export async function taskdLatency(
     );
     const submittedAt = new Map<string, number>();
     const rejected: Record<string, number> = {};
+    const cpu = cpuWindow({ nodes: nodes.map((node) => node.pid ?? 0), zookeeper: zookeeperPids });
+    const countedFrom = Date.now();
     const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
       const at = Date.now();
       try {
@@ -86,6 +96,8 @@ export async function taskdLatency(
         rejected[why] = (rejected[why] ?? 0) + 1;
       }
     });
+    const cpuUse = cpu.stop();
+    const countedTo = Date.now();
     await pollUntil(
       async () =>
         finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())) >=
@@ -118,7 +130,19 @@ export async function taskdLatency(
           return a === undefined || b === undefined ? [] : [b - a];
         }),
       );
+    // One append is one batch znode: its sequence is the position's upper digits.
+    const appends: Record<string, Set<number>> = {};
+    for (const e of log) {
+      if (e.meta.at < countedFrom || e.meta.at > countedTo) continue;
+      const kind = e.stream.replace(/-[^-]+$/, '-*');
+      const batches = appends[kind] ?? new Set<number>();
+      batches.add(sequenceOf(e.position));
+      appends[kind] = batches;
+    }
+    const seconds = (countedTo - countedFrom) / 1000;
     return {
+      cpu: cpuPerThousand(cpuUse, sent),
+      appendsPerSecond: Object.fromEntries(Object.entries(appends).map(([k, v]) => [k, v.size / seconds])),
       ...figures(
         'taskd 3 nodes, zookeeper log',
         rejected,
@@ -144,20 +168,26 @@ export async function bullmqLatency(
   parent: Cleanup,
   redisPort: number,
   options: LatencyOptions,
+  redisPid?: number,
 ): Promise<LatencyFigures> {
   const cleanup = parent.child();
   try {
     const queue = openQueue(cleanup, redisPort);
-    await startWorkers(cleanup, redisPort, queue.name, 3, options.capacity);
+    const workers = await startWorkers(cleanup, redisPort, queue.name, 3, options.capacity);
     const warmup = await paced(options.rate, options.warmupSeconds, (i) =>
       queue.add('noop', { i }).then(() => undefined),
     );
     const submittedAt = new Map<string, number>();
+    const cpu = cpuWindow({
+      workers: workers.map((worker) => worker.pid ?? 0),
+      ...(redisPid === undefined ? {} : { redis: [redisPid] }),
+    });
     const { sent, elapsedMs } = await paced(options.rate, options.seconds, async (i) => {
       const at = Date.now();
       const job = await queue.add('noop', { i });
       submittedAt.set(job.id as string, at);
     });
+    const cpuUse = cpu.stop();
     await pollUntil(
       async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= warmup.sent + submittedAt.size,
       {
@@ -169,7 +199,10 @@ export async function bullmqLatency(
     const jobs = await queue.getJobs(['completed'], 0, -1);
     const started = new Map(jobs.map((job) => [job.id as string, job.processedOn ?? Number.NaN]));
     const succeeded = new Map(jobs.map((job) => [job.id as string, job.finishedOn ?? Number.NaN]));
-    return figures('BullMQ 3 worker processes', {}, sent, elapsedMs, submittedAt, started, succeeded);
+    return {
+      cpu: cpuPerThousand(cpuUse, sent),
+      ...figures('BullMQ 3 worker processes', {}, sent, elapsedMs, submittedAt, started, succeeded),
+    };
   } finally {
     await cleanup.run();
   }
@@ -208,6 +241,22 @@ function stagesNote(f: LatencyFigures): string {
   return `; stages p50 / p99: request → TaskSubmitted ${s(submitted)}, → TaskAssigned ${s(assigned)}, → TaskStarted ${s(started)}`;
 }
 
+/** "nodes 1.60 s + zookeeper 1.10 s = 2.70 s (machine 98% busy)". */
+function cpuText(cpu: CpuUse | undefined): string {
+  if (cpu === undefined) return 'not measured';
+  const parts = Object.entries(cpu.seconds);
+  const each = parts.map(([name, s]) => `${name} ${s.toFixed(2)} s`).join(' + ');
+  return `${each} = ${cpuSum(cpu).toFixed(2)} s (machine ${(100 * cpu.machineBusy).toFixed(0)}% busy)`;
+}
+
+const cpuSum = (cpu: CpuUse | undefined) => Object.values(cpu?.seconds ?? {}).reduce((s, v) => s + v, 0);
+
+/** "submissions-* 211, dispatch 82, runner-* 158" */
+function appendsText(f: LatencyFigures): string {
+  const all = Object.entries(f.appendsPerSecond ?? {});
+  return all.length === 0 ? 'not counted' : all.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+}
+
 /** "12× POST /v1/tasks: 503 …, 40× The operation was aborted due to timeout" */
 function refusals(f: LatencyFigures): string {
   const all = Object.entries(f.rejected).sort((a, b) => b[1] - a[1]);
@@ -217,12 +266,12 @@ function refusals(f: LatencyFigures): string {
 /** Both, one after the other. */
 export async function measureLatency(
   cleanup: Cleanup,
-  zk: string,
-  redisPort: number,
+  zk: { readonly connectString: string; readonly pids: readonly number[] },
+  redis: { readonly port: number; readonly pid: number },
   options: LatencyOptions = LATENCY_DEFAULTS,
 ): Promise<Section & { figures: { taskd: LatencyFigures; bullmq: LatencyFigures } }> {
-  const taskd = await taskdLatency(cleanup, zk, options);
-  const bullmq = await bullmqLatency(cleanup, redisPort, options);
+  const taskd = await taskdLatency(cleanup, zk.connectString, options, zk.pids);
+  const bullmq = await bullmqLatency(cleanup, redis.port, options, redis.pid);
   const lost = (f: LatencyFigures) =>
     f.succeeded.count < f.sent
       ? `; ${f.label}: ${f.accepted} of ${f.sent} submissions accepted, ${f.succeeded.count} seen succeeded; refused: ${refusals(f)}`
@@ -244,6 +293,13 @@ export async function measureLatency(
       reference: `BullMQ: ${formatSummary(bullmq.succeeded)}`,
       ratio: taskd.succeeded.p99 / bullmq.succeeded.p99,
       note: `ratio of p99s${lost(bullmq)}`,
+    },
+    {
+      measure: `CPU per 1,000 tasks at ${options.rate}/s`,
+      taskd: cpuText(taskd.cpu),
+      reference: `BullMQ: ${cpuText(bullmq.cpu)}`,
+      ratio: cpuSum(taskd.cpu) / cpuSum(bullmq.cpu),
+      note: `user + system time over the counted seconds, per 1,000 tasks sent; taskd's task-log appends per second: ${appendsText(taskd)}`,
     },
   ];
   return { name: 'latency', rows, raw: { options, taskd, bullmq }, figures: { taskd, bullmq } };

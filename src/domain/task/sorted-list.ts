@@ -41,9 +41,12 @@ export function sortedInsert(list: SortedList, entry: SortedEntry): SortedList {
   const page = pages[p] as Page;
   const c = Math.min(firstNotBelow(page, lastOfChunk, entry), page.length - 1);
   const chunk = (page[c] as Chunk).slice();
-  chunk.splice(positionIn(chunk, entry), 0, entry);
-  const nextPage = replaced(page, c, chunk, CHUNK);
-  return { pages: replaced(pages, p, nextPage, PAGE), size: list.size + 1 };
+  const position = positionIn(chunk, entry);
+  chunk.splice(position, 0, entry);
+  // Appended after the last entry (as finishing times and seqs come): what is full stays full.
+  const atEnd = p === pages.length - 1 && c === page.length - 1 && position === chunk.length - 1;
+  const nextPage = replaced(page, c, chunk, CHUNK, atEnd);
+  return { pages: replaced(pages, p, nextPage, PAGE, atEnd), size: list.size + 1 };
 }
 
 /** The list without the entry of this key and seq; the same list when it has none. */
@@ -81,16 +84,23 @@ function compare(a: SortedEntry, b: SortedEntry): number {
   return a.key - b.key || a.seq - b.seq;
 }
 
-/** `items` with the one at `at` replaced by `item`, or by its two halves when it grew past `max`. */
+/**
+ * `items` with the one at `at` replaced by `item`, or, when it grew past `max`, by its two halves; or
+ * by all but its last and its last, when that last was appended at the end of the list.
+ */
 function replaced<T>(
   items: readonly (readonly T[])[],
   at: number,
   item: readonly T[],
   max: number,
+  atEnd: boolean,
 ): (readonly T[])[] {
   const next = items.slice();
-  if (item.length > max) next.splice(at, 1, item.slice(0, item.length >> 1), item.slice(item.length >> 1));
-  else next[at] = item;
+  if (item.length <= max) next[at] = item;
+  else {
+    const cut = atEnd ? max : item.length >> 1;
+    next.splice(at, 1, item.slice(0, cut), item.slice(cut));
+  }
   return next;
 }
 

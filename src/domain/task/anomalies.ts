@@ -4,6 +4,7 @@
  */
 import type { Anomaly } from '../event.ts';
 import type { TaskEvent } from './events.ts';
+import { nextState } from './next-state.ts';
 import { ANOMALY_MEMORY } from './policy.ts';
 import type { TasksState } from './state.ts';
 
@@ -44,5 +45,5 @@ export function withAnomaly(
 /** The state with `anomaly` appended, forgetting the oldest past ANOMALY_MEMORY. */
 export function recordAnomaly(state: TasksState, anomaly: Anomaly): TasksState {
   const kept = state.anomalies.length >= ANOMALY_MEMORY ? state.anomalies.slice(1) : state.anomalies;
-  return { ...state, anomalies: [...kept, anomaly], anomalyCount: state.anomalyCount + 1 };
+  return nextState(state, { anomalies: [...kept, anomaly], anomalyCount: state.anomalyCount + 1 });
 }

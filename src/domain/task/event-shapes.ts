@@ -10,32 +10,32 @@
  */
 import type { EventMeta } from '../event.ts';
 import type { TaskEventType } from './events.ts';
+import {
+  type Check,
+  isAttempt,
+  isBoolean,
+  isCausationId,
+  isCount,
+  isId,
+  isJson,
+  isKey,
+  isMultiplier,
+  isPlainObject,
+  isProgress,
+  isReason,
+  isText,
+  isTime,
+  isType,
+} from './field-checks.ts';
+import { plainShape } from './plain-events.ts';
 import { TaskLimits } from './policy.ts';
 
-type Check = (value: unknown) => boolean;
 /** [key, check, optional] in the schema's order. */
 type Field = readonly [string, Check, boolean?];
 
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isId: Check = (value) => isString(value) && value.length >= 1 && value.length <= TaskLimits.idLength;
-const isCount: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
-const isAttempt: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 1;
-const isTime: Check = (value) => typeof value === 'number' && Number.isFinite(value);
-const isText =
-  (max: number): Check =>
-  (value) =>
-    isString(value) && value.length <= max;
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const isType: Check = (value) =>
-  isString(value) && value.length >= 1 && value.length <= TaskLimits.typeLength;
-const isKey: Check = (value) =>
-  isString(value) && value.length >= 1 && value.length <= TaskLimits.idempotencyKeyLength;
-const isProgress: Check = (value) => typeof value === 'number' && value >= 0 && value <= 1;
-
-const reason = isText(TaskLimits.reasonLength);
 const backoffFields: readonly Field[] = [
   ['initialMs', isCount],
-  ['multiplier', (value) => typeof value === 'number' && Number.isFinite(value) && value >= 1],
+  ['multiplier', isMultiplier],
   ['maxMs', isCount],
 ];
 const errorFields: readonly Field[] = [
@@ -46,7 +46,7 @@ const metaFields: readonly Field[] = [
   ['node', isId],
   ['incarnation', isCount],
   ['epoch', isCount, true],
-  ['causationId', isText(TaskLimits.idLength), true],
+  ['causationId', isCausationId, true],
   ['at', isTime],
 ];
 
@@ -82,7 +82,7 @@ const shapes: Readonly<Record<TaskEventType, Shape>> = {
   TaskCancelRequested: {
     fields: [
       ['taskId', isId],
-      ['reason', reason, true],
+      ['reason', isReason, true],
     ],
   },
   EpochStarted: {
@@ -95,11 +95,11 @@ const shapes: Readonly<Record<TaskEventType, Shape>> = {
   TaskAssigned: {
     fields: [...dispatchRef, ['node', isId], ['incarnation', isCount], ['deadline', isTime, true]],
   },
-  TaskInterrupted: { fields: [...dispatchRef, ['reason', reason]] },
+  TaskInterrupted: { fields: [...dispatchRef, ['reason', isReason]] },
   TaskRequeued: { fields: [...dispatchRef, ['notBefore', isTime]] },
   TaskTimedOut: { fields: dispatchRef },
-  TaskCancelled: { fields: [...dispatchRef, ['reason', reason, true]] },
-  TaskAttemptsExhausted: { fields: [...dispatchRef, ['reason', reason]] },
+  TaskCancelled: { fields: [...dispatchRef, ['reason', isReason, true]] },
+  TaskAttemptsExhausted: { fields: [...dispatchRef, ['reason', isReason]] },
   TaskRetired: {
     fields: [
       ['taskId', isId],
@@ -116,6 +116,15 @@ const shapes: Readonly<Record<TaskEventType, Shape>> = {
 
 /** The event's data and meta as zod would give them back, or undefined when zod must decide. */
 export function checkedShape(
+  type: TaskEventType,
+  data: unknown,
+  meta: unknown,
+): { readonly data: unknown; readonly meta: EventMeta } | undefined {
+  return plainShape(type, data, meta) ?? tableShape(type, data, meta);
+}
+
+/** checkedShape by the table alone (plain-events.ts reads the usual events faster, the same way). */
+export function tableShape(
   type: TaskEventType,
   data: unknown,
   meta: unknown,
@@ -183,33 +192,4 @@ function copied(value: unknown, fields: readonly Field[], exact = true): Record<
   const out: Record<string, unknown> = {};
   for (const [key] of fields) if (value[key] !== undefined) out[key] = value[key];
   return out;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A value zod's z.json() accepts, plainly built (anything unusual goes to zod). */
-function isJson(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object':
-      if (value === null) return true;
-      if (Array.isArray(value)) {
-        // Index by index: a hole reads as undefined, which is not JSON (every() would skip it).
-        for (let i = 0; i < value.length; i++) if (!isJson(value[i])) return false;
-        return true;
-      }
-      if (!isPlainObject(value)) return false;
-      for (const key in value) if (!isJson(value[key])) return false;
-      return true;
-    default:
-      return false;
-  }
 }

@@ -13,6 +13,7 @@ import type {
   TaskRetired,
   TaskTimedOut,
 } from './events.ts';
+import { nextState } from './next-state.ts';
 import {
   isActive,
   isFinished,
@@ -33,7 +34,7 @@ export function onEpochStarted(state: TasksState, event: EpochStarted): TasksSta
     const message = `EpochStarted ${epoch} by ${leader} does not grow the epoch (already ${state.epoch})`;
     return withAnomaly(state, event, TaskAnomalies.epochNotIncreasing, message);
   }
-  return { ...state, epoch, leader: { node: leader, incarnation, since: event.meta.at } };
+  return nextState(state, { epoch, leader: { node: leader, incarnation, since: event.meta.at } });
 }
 
 /** pending → assigned, for the attempt the task waits to run. */
@@ -160,12 +161,11 @@ export function onRetired(state: TasksState, event: TaskRetired): TasksState {
       ? tableDelete(state.idempotencyKeys, key)
       : state.idempotencyKeys;
   const duplicates = task.duplicateIds.reduce(tableDelete<string>, state.duplicates);
-  return {
-    ...withoutTask(state, task),
+  return nextState(withoutTask(state, task), {
     idempotencyKeys: keys,
     duplicates,
     retiredCount: state.retiredCount + 1,
-  };
+  });
 }
 
 function isPending(task: { readonly status: string }): task is PendingTask {

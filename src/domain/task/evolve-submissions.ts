@@ -6,6 +6,7 @@
  */
 import { TaskAnomalies, withAnomaly } from './anomalies.ts';
 import type { TaskCancelRequested, TaskSubmitted } from './events.ts';
+import { nextState } from './next-state.ts';
 import { isFinished, isUnfinished, optional, type PendingTask, type Task, type TasksState } from './state.ts';
 import { tableGet, tableSet } from './table.ts';
 import { transition, withTask } from './transition.ts';
@@ -16,7 +17,7 @@ export function onSubmitted(state: TasksState, event: TaskSubmitted): TasksState
   const firstId =
     data.idempotencyKey === undefined ? undefined : tableGet(state.idempotencyKeys, data.idempotencyKey);
   // The same submission appended twice (an append retried after a timeout): nothing new.
-  if (firstId === data.taskId) return { ...state, duplicateCount: state.duplicateCount + 1 };
+  if (firstId === data.taskId) return nextState(state, { duplicateCount: state.duplicateCount + 1 });
   if (
     tableGet(state.tasks, data.taskId) !== undefined ||
     tableGet(state.duplicates, data.taskId) !== undefined
@@ -50,18 +51,17 @@ export function onSubmitted(state: TasksState, event: TaskSubmitted): TasksState
     data.idempotencyKey === undefined
       ? state.idempotencyKeys
       : tableSet(state.idempotencyKeys, data.idempotencyKey, data.taskId);
-  return { ...withTask(state, task, undefined), idempotencyKeys: keys, submittedCount: seq };
+  return nextState(withTask(state, task, undefined), { idempotencyKeys: keys, submittedCount: seq });
 }
 
 function withDuplicate(state: TasksState, duplicateId: string, firstId: string): TasksState {
-  const counted = { ...state, duplicateCount: state.duplicateCount + 1 };
+  const counted = nextState(state, { duplicateCount: state.duplicateCount + 1 });
   const first = tableGet(state.tasks, firstId);
   if (first === undefined) return counted;
   const withAlias: Task = { ...first, duplicateIds: [...first.duplicateIds, duplicateId] };
-  return {
-    ...withTask(counted, withAlias, first),
+  return nextState(withTask(counted, withAlias, first), {
     duplicates: tableSet(state.duplicates, duplicateId, firstId),
-  };
+  });
 }
 
 /** Marks a live task for cancellation; the dispatcher cancels it on its next tick. */

@@ -4,6 +4,7 @@
  */
 import { TaskAnomalies, withAnomaly } from './anomalies.ts';
 import type { TaskEvent } from './events.ts';
+import { nextState } from './next-state.ts';
 import type { Task, TasksState } from './state.ts';
 import { tableDelete, tableGet, tableSet } from './table.ts';
 
@@ -40,13 +41,13 @@ export function transition<T extends Task>(
 /** The state with `task` stored under its id in place of `previous` (undefined: a new task), and indexed. */
 export function withTask(state: TasksState, task: Task, previous: Task | undefined): TasksState {
   const tasks = tableSet(state.tasks, task.taskId, task);
-  return { ...state, tasks, indexes: state.indexes.reindexed(tasks, previous, task) };
+  return nextState(state, { tasks, indexes: state.indexes.reindexed(tasks, previous, task) });
 }
 
 /** The state without the task `task` (retired): gone from `tasks` and from every index. */
 export function withoutTask(state: TasksState, task: Task): TasksState {
   const tasks = tableDelete(state.tasks, task.taskId);
-  return { ...state, tasks, indexes: state.indexes.reindexed(tasks, task, undefined) };
+  return nextState(state, { tasks, indexes: state.indexes.reindexed(tasks, task, undefined) });
 }
 
 /** Records an event about a task the state does not hold (never submitted, or already retired). */

@@ -33,6 +33,46 @@ describe('SortedList', () => {
     );
   });
 
+  it('stays sorted through thousands of entries (pages split and go), appended mostly at the end', () => {
+    const bulk = fc.array(
+      fc.record({ insert: fc.nat(9).map((n) => n < 7), key: fc.nat(40), seq: fc.nat(9_000) }),
+      { minLength: 4_000, maxLength: 9_000 },
+    );
+    let mostPages = 0;
+    fc.assert(
+      fc.property(bulk, (ops) => {
+        const model = new Map<string, SortedEntry>();
+        let list = emptySortedList();
+        let clock = 0;
+        for (const [i, { insert, key, seq }] of ops.entries()) {
+          // Keys that grow, as finishing times do, with a few late ones; deletes of what is there.
+          clock += key % 3;
+          const entry = { key: key < 4 ? key : clock, seq: insert ? i : seq, taskId: `${i}` };
+          const id = `${entry.key}/${entry.seq}`;
+          if (insert) {
+            model.set(id, entry);
+            list = sortedInsert(list, entry);
+          } else {
+            const victim = [...model.values()][seq % Math.max(1, model.size)];
+            if (victim === undefined) continue;
+            model.delete(`${victim.key}/${victim.seq}`);
+            list = sortedDelete(list, victim.key, victim.seq);
+          }
+        }
+        const sorted = [...model.values()].sort((a, b) => a.key - b.key || a.seq - b.seq);
+        expect([...sortedEntries(list)]).toEqual(sorted);
+        expect(list.size).toBe(sorted.length);
+        mostPages = Math.max(mostPages, list.pages.length);
+        for (const page of list.pages) {
+          expect(page.length).toBeGreaterThan(0);
+          for (const chunk of page) expect(chunk.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 15 },
+    );
+    expect(mostPages).toBeGreaterThan(1);
+  });
+
   it('leaves the list it updates untouched, and gives the same list back for a missing entry', () => {
     const one = sortedInsert(emptySortedList(), { key: 1, seq: 1, taskId: 'a' });
     const two = sortedInsert(one, { key: 0, seq: 2, taskId: 'b' });

@@ -3,7 +3,7 @@
  * reference, printed as one table and written to bench/results/latest.json. Starts a local 3-server
  * ZooKeeper ensemble and a redis-server (for BullMQ), runs the sections in turn, and removes every
  * process and folder it made, also when interrupted. `tsx bench/run.ts throughput latency` runs
- * only the sections named.
+ * only the sections named, and writes bench/results/partial.json instead.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -22,7 +22,7 @@ import { startRedis } from './support/redis-server.ts';
 import { renderTable, type Section } from './support/report.ts';
 import { measureThroughput } from './throughput.ts';
 
-const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 
 async function main(): Promise<void> {
   const only = new Set(process.argv.slice(2));
@@ -94,9 +94,11 @@ async function main(): Promise<void> {
     `\nmachine: ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}; 1-min load average ${loadBefore.toFixed(1)} before, ${machine.loadAverageAfter?.toFixed(1)} after`,
   );
   const result = { at: new Date().toISOString(), seconds: (Date.now() - started) / 1000, machine, sections };
-  mkdirSync(dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten: ${RESULTS} (${Math.round(result.seconds)} s in all)`);
+  // A run of some sections only does not replace the last whole run's figures.
+  const results = join(RESULTS_DIR, only.size === 0 ? 'latest.json' : 'partial.json');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(results, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten: ${results} (${Math.round(result.seconds)} s in all)`);
 }
 
 await main();

@@ -34,14 +34,25 @@ const startOf = (events: readonly LoggedEvent[], id: string) =>
       (e.data as { taskId: string }).taskId === id,
   );
 
-describe('a runner of capacity 1 with three assignments', () => {
+/**
+ * A runner of capacity 1 on a fresh log, given `bodies` in one assignment append; resolves once the
+ * first runs (the others are then in its queue), with the tasks' ids in order.
+ */
+async function queuedBehindFirst(bodies: readonly unknown[]) {
+  const log = createMemoryEventLog();
+  const view = followingView(log, subscriptions);
+  const runner = await startRunner(log, view, subscriptions, 1);
+  const ids = await submitAndAssign(log, view, bodies);
+  const [first] = ids;
+  if (first === undefined || ids.length !== bodies.length) throw new Error('not submitted');
+  await waitFor(() => getTask(view.current(), first)?.status === 'running', { what: 'the first to start' });
+  return { log, view, runner, ids: ids as [string, string, ...string[]] };
+}
+
+describe('a runner of capacity 1 with several assignments', () => {
   it('runs one at a time: the second starts only after the first ended, the third after the second', async () => {
-    const log = createMemoryEventLog();
-    const view = followingView(log, subscriptions);
-    const runner = await startRunner(log, view, subscriptions, 1);
-    const [first, second, third] = await submitAndAssign(log, view, [LONG, QUICK, QUICK]);
-    if (first === undefined || second === undefined || third === undefined) throw new Error('not submitted');
-    await waitFor(() => getTask(view.current(), first)?.status === 'running', { what: 'the first to start' });
+    const { log, view, runner, ids } = await queuedBehindFirst([LONG, QUICK, QUICK]);
+    const [first, second, third = ''] = ids;
     // The other two were assigned in the same append and the runner took them: queued, not started.
     expect(getTask(view.current(), second)?.status).toBe('assigned');
     expect(getTask(view.current(), third)?.status).toBe('assigned');
@@ -64,12 +75,8 @@ describe('a runner of capacity 1 with three assignments', () => {
   });
 
   it('never starts a queued attempt that was cancelled before a slot freed', async () => {
-    const log = createMemoryEventLog();
-    const view = followingView(log, subscriptions);
-    const runner = await startRunner(log, view, subscriptions, 1);
-    const [first, queued, last] = await submitAndAssign(log, view, [LONG, LONG, QUICK]);
-    if (first === undefined || queued === undefined || last === undefined) throw new Error('not submitted');
-    await waitFor(() => getTask(view.current(), first)?.status === 'running', { what: 'the first to start' });
+    const { log, view, runner, ids } = await queuedBehindFirst([LONG, LONG, QUICK]);
+    const [first, queued, last = ''] = ids;
 
     await cancelAsLeader(log, view, queued);
     await cancelAsLeader(log, view, first);
@@ -82,12 +89,8 @@ describe('a runner of capacity 1 with three assignments', () => {
   });
 
   it('drops its queue at stop: the queued attempts stay assigned, none starts', async () => {
-    const log = createMemoryEventLog();
-    const view = followingView(log, subscriptions);
-    const runner = await startRunner(log, view, subscriptions, 1);
-    const [first, queued] = await submitAndAssign(log, view, [LONG, QUICK]);
-    if (first === undefined || queued === undefined) throw new Error('not submitted');
-    await waitFor(() => getTask(view.current(), first)?.status === 'running', { what: 'the first to start' });
+    const { log, view, runner, ids } = await queuedBehindFirst([LONG, QUICK]);
+    const [, queued] = ids;
 
     await runner.stop('shutdown');
     // The shutdown's report of the first was appended before stop returned; the queued one never ran.

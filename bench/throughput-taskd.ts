@@ -109,7 +109,7 @@ export async function taskdRun(
     const label = `taskd ${size} node${size > 1 ? 's' : ''}, ${backend} log`;
     const base = {
       ...figures(label, options.tasks, done, seconds),
-      cpu: cpuPerThousand(cpuUse, polled.done),
+      cpu: cpuPerThousand(cpuUse, done),
       eventLoopP99Ms,
       eventLoopMaxMs,
       idleEventLoopP99Ms,

@@ -32,9 +32,9 @@ export function decideAssignments(input: AssignInput, state: TasksState): TaskAs
   const slots = runnerSlots(input.members, state);
   const room = slots.reduce((n, slot) => n + Math.max(0, roomOf(slot.member) - slot.used), 0);
   const limit = Math.min(input.maxAssignments ?? Number.POSITIVE_INFINITY, room);
+  if (limit <= 0) return [];
   const events: TaskAssigned[] = [];
   let passedOver = 0;
-  if (limit <= 0) return events;
   // Oldest first, read from the front of the pending order: the room is tens, the pending tasks may
   // be many thousands. Tasks waiting out a backoff or a cancel are passed over.
   for (const task of state.indexes.pendingOldestFirst()) {

@@ -11,7 +11,7 @@ import { sequenceOf } from '../src/infra/log/zookeeper/positions.ts';
 import { pollUntil } from '../src/infra/zookeeper-server/poll.ts';
 import { openQueue, startWorkers } from './support/bullmq.ts';
 import type { Cleanup } from './support/cleanup.ts';
-import { type CpuUse, cpuWindow } from './support/cpu-time.ts';
+import { type CpuUse, cpuTotal, cpuWindow, formatCpu } from './support/cpu-time.ts';
 import { formatSummary, type LatencySummary, paced, summarize } from './support/latency-stats.ts';
 import type { Row, Section } from './support/report.ts';
 import { finished, postJson, readTaskLog, startCluster, taskCounts } from './support/taskd-cluster.ts';
@@ -241,16 +241,6 @@ function stagesNote(f: LatencyFigures): string {
   return `; stages p50 / p99: request → TaskSubmitted ${s(submitted)}, → TaskAssigned ${s(assigned)}, → TaskStarted ${s(started)}`;
 }
 
-/** "nodes 1.60 s + zookeeper 1.10 s = 2.70 s (machine 98% busy)". */
-function cpuText(cpu: CpuUse | undefined): string {
-  if (cpu === undefined) return 'not measured';
-  const parts = Object.entries(cpu.seconds);
-  const each = parts.map(([name, s]) => `${name} ${s.toFixed(2)} s`).join(' + ');
-  return `${each} = ${cpuSum(cpu).toFixed(2)} s (machine ${(100 * cpu.machineBusy).toFixed(0)}% busy)`;
-}
-
-const cpuSum = (cpu: CpuUse | undefined) => Object.values(cpu?.seconds ?? {}).reduce((s, v) => s + v, 0);
-
 /** "submissions-* 211, dispatch 82, runner-* 158" */
 function appendsText(f: LatencyFigures): string {
   const all = Object.entries(f.appendsPerSecond ?? {});
@@ -296,9 +286,9 @@ export async function measureLatency(
     },
     {
       measure: `CPU per 1,000 tasks at ${options.rate}/s`,
-      taskd: cpuText(taskd.cpu),
-      reference: `BullMQ: ${cpuText(bullmq.cpu)}`,
-      ratio: cpuSum(taskd.cpu) / cpuSum(bullmq.cpu),
+      taskd: formatCpu(taskd.cpu),
+      reference: `BullMQ: ${formatCpu(bullmq.cpu)}`,
+      ratio: cpuTotal(taskd.cpu) / cpuTotal(bullmq.cpu),
       note: `user + system time over the counted seconds, per 1,000 tasks sent; taskd's task-log appends per second: ${appendsText(taskd)}`,
     },
   ];

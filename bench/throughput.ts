@@ -6,6 +6,7 @@
  */
 
 import type { Cleanup } from './support/cleanup.ts';
+import { cpuTotal, formatCpu } from './support/cpu-time.ts';
 import { count, type Row, type Section } from './support/report.ts';
 import { type RunFigures, THROUGHPUT_DEFAULTS, type ThroughputOptions } from './support/workload.ts';
 import { bullmqRun } from './throughput-bullmq.ts';
@@ -18,24 +19,13 @@ export interface ThroughputFigures {
   readonly bull1: RunFigures;
 }
 
-/** "nodes 0.31 s + zookeeper 0.18 s = 0.49 s (machine 97% busy)". */
-function cpuText(run: RunFigures): string {
-  if (run.cpu === undefined) return 'not measured';
-  const parts = Object.entries(run.cpu.seconds);
-  const sum = parts.reduce((s, [, v]) => s + v, 0);
-  const each = parts.map(([name, v]) => `${name} ${v.toFixed(2)} s`).join(' + ');
-  return `${parts.length > 1 ? `${each} = ${sum.toFixed(2)} s` : each} (machine ${(100 * run.cpu.machineBusy).toFixed(0)}% busy)`;
-}
-
-const cpuSum = (run: RunFigures) => Object.values(run.cpu?.seconds ?? {}).reduce((s, v) => s + v, 0);
-
 /** CPU seconds per 1,000 tasks: taskd's nodes (and its ZooKeeper servers) against BullMQ's workers and redis. */
 function cpuRow(taskd: RunFigures, bull: RunFigures, measure: string): Row {
   return {
     measure,
-    taskd: cpuText(taskd),
-    reference: `BullMQ: ${cpuText(bull)}`,
-    ratio: cpuSum(taskd) / cpuSum(bull),
+    taskd: formatCpu(taskd.cpu),
+    reference: `BullMQ: ${formatCpu(bull.cpu)}`,
+    ratio: cpuTotal(taskd.cpu) / cpuTotal(bull.cpu),
     note: 'user + system time of the server processes over each run (/proc), per 1,000 tasks done; the bench client (submitting, polling) is counted on neither side. A machine near 100% busy is CPU-bound: the rate is then CPU per task',
   };
 }

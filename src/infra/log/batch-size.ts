@@ -26,7 +26,16 @@ export function batchBytesFromStored(
   storedJson: string,
   ids: readonly string[],
 ): number | undefined {
-  let bytes = Buffer.byteLength(storedJson, 'utf8');
+  return batchBytesFromStoredBytes(events, Buffer.byteLength(storedJson, 'utf8'), ids);
+}
+
+/** batchBytesFromStored, given the stored JSON's UTF-8 length instead of the JSON itself. */
+export function batchBytesFromStoredBytes(
+  events: readonly EventToAppend[],
+  storedBytes: number,
+  ids: readonly string[],
+): number | undefined {
+  let bytes = storedBytes;
   for (const [i, event] of events.entries()) {
     for (const key of Object.keys(event)) if (!STORED_FIELDS.has(key)) return undefined;
     // `"id":"…",` is in the stored JSON only: the caller's event had no id.
@@ -37,6 +46,16 @@ export function batchBytesFromStored(
 
 const STORED_FIELDS = new Set(['id', 'type', 'version', 'data', 'meta']);
 
+/** Throws VALIDATION for an empty stream name or an empty batch: what can be told without encoding it. */
+export function assertBatchShape(stream: string, events: readonly EventToAppend[]): void {
+  if (stream.length === 0) {
+    throw new TaskdError(ErrorCodes.VALIDATION, 'a stream name must not be empty', { stream });
+  }
+  if (events.length === 0) {
+    throw new TaskdError(ErrorCodes.VALIDATION, `append to "${stream}" needs at least one event`, { stream });
+  }
+}
+
 /** Throws VALIDATION for an empty or non-JSON batch and BATCH_TOO_LARGE above `maxBatchBytes`, before anything is written. */
 export function assertBatchAcceptable(
   stream: string,
@@ -44,12 +63,7 @@ export function assertBatchAcceptable(
   maxBatchBytes: number,
   measured?: number,
 ): void {
-  if (stream.length === 0) {
-    throw new TaskdError(ErrorCodes.VALIDATION, 'a stream name must not be empty', { stream });
-  }
-  if (events.length === 0) {
-    throw new TaskdError(ErrorCodes.VALIDATION, `append to "${stream}" needs at least one event`, { stream });
-  }
+  assertBatchShape(stream, events);
   let bytes: number;
   try {
     bytes = measured ?? batchBytes(events);

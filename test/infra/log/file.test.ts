@@ -78,6 +78,35 @@ describe('file log: format', () => {
     expect((await stat(dir.path)).size).toBe(size);
   });
 
+  it('refuses a batch that is not JSON with VALIDATION, writing nothing', async () => {
+    const log = await open();
+    await log.append('s', [event('Small')], 'no_stream');
+    const size = (await stat(dir.path)).size;
+    const failure = await failureOf(log.append('s', [{ ...event('Odd'), data: { n: 1n } }], 0));
+    expect(hasCode(failure, ErrorCodes.VALIDATION)).toBe(true);
+    expect((failure as Error).message).toMatch(/"s" is not JSON/);
+    expect((await stat(dir.path)).size).toBe(size);
+  });
+
+  it('fails an oversized append alone among the appends written together', async () => {
+    const log = await open({ maxBatchBytes: 1000 });
+    await log.append('s', [event('A')], 'no_stream');
+    const big = { ...event('Big'), data: 'x'.repeat(1000) };
+    const outcomes = await Promise.allSettled([
+      log.append('s', [event('B')], 0),
+      log.append('t', [big], 'no_stream'),
+      log.append('s', [event('C')], 1),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(hasCode((outcomes[1] as PromiseRejectedResult).reason, ErrorCodes.BATCH_TOO_LARGE)).toBe(true);
+    const all = await readAllOf(log);
+    expect(all.map((e) => `${e.stream}:${e.revision}:${e.type}@${e.position}`)).toEqual([
+      's:0:A@1',
+      's:1:B@2',
+      's:2:C@3',
+    ]);
+  });
+
   it('gives live subscribers the events as a later read returns them (JSON round trip)', async () => {
     const log = await open();
     const live: LoggedEvent[] = [];

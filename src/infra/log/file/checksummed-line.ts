@@ -12,6 +12,8 @@ import { crc32 } from 'node:zlib';
 
 const SUFFIX_PATTERN = /^,"crc":"([0-9a-f]{8})"\}$/;
 const SUFFIX_LENGTH = ',"crc":"00000000"}'.length;
+/** Bytes a line holds beyond its object's JSON: `,"crc":"…"` and the "\n". */
+export const LINE_OVERHEAD_BYTES = SUFFIX_LENGTH;
 const CLOSING_BRACE = Buffer.from('}', 'utf8');
 
 export type LineProblem = 'not_a_record' | 'checksum_mismatch';

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { type Observable, ReplaySubject, Subject, throwError } from 'rxjs';
 import type { Anomaly } from '../../../domain/event.ts';
 import { ErrorCodes, TaskdError } from '../../../errors.ts';
-import { assertBatchAcceptable, DEFAULT_MAX_BATCH_BYTES } from '../batch-size.ts';
+import { assertBatchShape, DEFAULT_MAX_BATCH_BYTES } from '../batch-size.ts';
 import { catchUpThenLive } from '../catch-up-then-live.ts';
 import type { AppendResult, EventLog, EventToAppend, ExpectedRevision, LoggedEvent } from '../port.ts';
 import { type OpenedLogFile, openForWriting, openReadOnly } from './log-file-open.ts';
@@ -92,9 +92,9 @@ export async function openFileEventLog(options: FileEventLogOptions): Promise<Fi
     const appender = new RecordAppender(handle, cursor.offset, options.fsync ?? 'always', path, (error) =>
       report({ kind: 'fsync_failed', message: error.message, location: { source: path } }),
     );
-    writer = new RecordWriter(appender, index, cursor.line, options.newId ?? randomUUID);
+    const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    writer = new RecordWriter(appender, index, cursor.line, options.newId ?? randomUUID, maxBatchBytes);
   }
-  const maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   let closing: Promise<void> | undefined;
 
   const closedError = (): TaskdError =>
@@ -171,11 +171,12 @@ export async function openFileEventLog(options: FileEventLogOptions): Promise<Fi
       if (writer === undefined) {
         throw new TaskdError(ErrorCodes.LOG_UNAVAILABLE, `task log ${path} is open read-only`, { path });
       }
-      assertBatchAcceptable(stream, events, maxBatchBytes);
+      // The batch limit is checked as the writer encodes the append (record-writer.ts).
+      assertBatchShape(stream, events);
       const activeWriter = writer;
       const prepared = activeWriter.prepare(events);
       return new Promise<AppendResult>((resolve, reject) => {
-        waiting.push({ append: { stream, events: prepared, expected }, resolve, reject });
+        waiting.push({ append: { stream, events: prepared, given: events, expected }, resolve, reject });
         if (waiting.length === 1) void queue.run(() => writeWaiting(activeWriter));
       });
     },

@@ -12,7 +12,7 @@
 
 import { z } from 'zod';
 import { isFiniteNumber, isPlainEventMeta, isRecord } from '../plain-shapes.ts';
-import type { LoggedEvent } from '../port.ts';
+import type { EventToAppend, LoggedEvent } from '../port.ts';
 
 const metaSchema = z.looseObject({
   node: z.string(),
@@ -55,6 +55,27 @@ export type LogRecord = z.infer<typeof logRecordSchema>;
 export type RecordParsing =
   | { readonly ok: true; readonly record: LogRecord }
   | { readonly ok: false; readonly message: string };
+
+/** The record a writer makes of an append: its events numbered from `revision` and `position`. */
+export function recordOf(
+  stream: string,
+  events: readonly (EventToAppend & { readonly id: string })[],
+  at: { readonly seq: number; readonly revision: number; readonly position: number },
+) {
+  return {
+    seq: at.seq,
+    stream,
+    events: events.map((event, i) => ({
+      id: event.id,
+      revision: at.revision + i,
+      position: at.position + i,
+      type: event.type,
+      version: event.version,
+      data: event.data,
+      meta: event.meta,
+    })),
+  };
+}
 
 /** Checks a decoded line has the shape of a log record. */
 export function parseLogRecord(value: unknown): RecordParsing {

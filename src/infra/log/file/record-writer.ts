@@ -1,11 +1,13 @@
 /**
- * Turns appends into record lines: checks each expected revision against the index, numbers the
- * events, validates each record as a reader will (so nothing unreadable is ever written), writes
+ * Turns appends into record lines: numbers the events, checks each append against the batch limit
+ * (measured off its line: record-measure.ts) and its expected revision against the index, validates
+ * each record as a reader will (so nothing unreadable is ever written), writes
  * them, and indexes them. Called inside the log's serial queue: check-then-write is its critical
  * section. Appends queued together are written together, with one fsync for all of them (group
  * commit): each still gets its own record, checked and numbered after the ones before it.
  */
 import { ErrorCodes, TaskdError } from '../../../errors.ts';
+import { assertBatchAcceptable } from '../batch-size.ts';
 import {
   type AppendResult,
   currentRevision,
@@ -16,9 +18,10 @@ import {
   type LoggedEvent,
 } from '../port.ts';
 import { encodeChecksummedLine } from './checksummed-line.ts';
-import { loggedEvents, parseLogRecord } from './log-record.ts';
+import { loggedEvents, parseLogRecord, recordOf } from './log-record.ts';
 import type { AppenderStats, RecordAppender } from './record-appender.ts';
 import { entryFor, type RecordIndex, type RecordOutline } from './record-index.ts';
+import { appendBytesInLine, type MeasuredRecord } from './record-measure.ts';
 
 /** An event to append with its id settled. */
 export interface PreparedEvent extends EventToAppend {
@@ -35,6 +38,8 @@ export interface Written {
 export interface GroupedAppend {
   readonly stream: string;
   readonly events: readonly PreparedEvent[];
+  /** The events as the caller gave them (ids and all): what the batch limit measures. */
+  readonly given: readonly EventToAppend[];
   readonly expected: ExpectedRevision;
 }
 
@@ -54,6 +59,7 @@ export class RecordWriter {
     private readonly index: RecordIndex,
     private nextLine: number,
     private readonly newId: () => string,
+    private readonly maxBatchBytes: number,
   ) {}
 
   get stats(): AppenderStats {
@@ -63,17 +69,6 @@ export class RecordWriter {
   /** Settles ids outside the critical section. */
   prepare(events: readonly EventToAppend[]): readonly PreparedEvent[] {
     return events.map((event) => ({ ...event, id: event.id ?? this.newId() }));
-  }
-
-  /** Appends one record, or throws ExpectedRevisionConflict / VALIDATION / LOG_UNAVAILABLE having written nothing. */
-  async write(
-    stream: string,
-    events: readonly PreparedEvent[],
-    expected: ExpectedRevision,
-  ): Promise<Written> {
-    const [outcome] = await this.writeGroup([{ stream, events, expected }]);
-    if (outcome === undefined || !outcome.ok) throw outcome?.error;
-    return outcome.written;
   }
 
   /**
@@ -116,24 +111,12 @@ export class RecordWriter {
 
   /** The record of one append after `length` events of its stream, at `seq` and `firstPosition`. */
   private stage(append: GroupedAppend, length: number, seq: number, firstPosition: number): Staged {
-    const { stream, events, expected } = append;
+    const { stream, events, given, expected } = append;
+    const record = recordOf(stream, events, { seq, revision: length, position: firstPosition });
+    const line = this.encode(record, stream, given);
     if (!expectationHolds(expected, length)) {
       throw new ExpectedRevisionConflict(stream, expected, currentRevision(length));
     }
-    const record = {
-      seq,
-      stream,
-      events: events.map((event, i) => ({
-        id: event.id,
-        revision: length + i,
-        position: firstPosition + i,
-        type: event.type,
-        version: event.version,
-        data: event.data,
-        meta: event.meta,
-      })),
-    };
-    const line = encodeChecksummedLine(record);
     const readBack = parseLogRecord(JSON.parse(line.toString('utf8')));
     if (!readBack.ok) {
       throw new TaskdError(
@@ -152,6 +135,22 @@ export class RecordWriter {
       events: loggedEvents(readBack.record),
     };
     return { record, line, written };
+  }
+
+  /**
+   * The record's line, if the append is within the batch limit (measured off the line: one encoding
+   * per append); a batch that cannot be encoded gets batch-size.ts's VALIDATION error.
+   */
+  private encode(record: MeasuredRecord, stream: string, given: readonly EventToAppend[]): Buffer {
+    let line: Buffer;
+    try {
+      line = encodeChecksummedLine(record);
+    } catch (error) {
+      assertBatchAcceptable(stream, given, this.maxBatchBytes);
+      throw error;
+    }
+    assertBatchAcceptable(stream, given, this.maxBatchBytes, appendBytesInLine(line, record, given));
+    return line;
   }
 
   breakWith(error: TaskdError): void {

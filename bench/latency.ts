@@ -32,7 +32,7 @@ export interface LatencyOptions {
 }
 
 export const LATENCY_DEFAULTS: LatencyOptions = {
-  rate: 500,
+  rate: Number(process.env.BENCH_LATENCY_RATE ?? 500),
   seconds: 15,
   capacity: 32,
   drainMs: 20_000,

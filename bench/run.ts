@@ -16,6 +16,7 @@ import { measureVipFailover } from './failover-vip.ts';
 import { measureFencing } from './fencing.ts';
 import { measureFootprint } from './footprint.ts';
 import { measureLatency } from './latency.ts';
+import { measureLatencyCurve } from './latency-curve.ts';
 import { measureReplay } from './replay-section.ts';
 import { Cleanup } from './support/cleanup.ts';
 import { startRedis } from './support/redis-server.ts';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     const throughput = await step('throughput', () => measureThroughput(cleanup, ensemble, redis));
     await step('ceiling', () => measureCeiling(zk.connectString, throughput?.figures.zk3));
     await step('latency', () => measureLatency(cleanup, ensemble, redis));
+    await step('latency-curve', () => measureLatencyCurve(cleanup, ensemble));
     await step('failover', () => measureFailover(cleanup, zk.connectString));
     await step('failover-vip', () => measureVipFailover(cleanup, zk.connectString));
     await step('footprint', () => measureFootprint(cleanup, zk.connectString));

@@ -84,8 +84,11 @@ function isPlainJson(value: unknown): boolean {
         return true;
       }
       if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      for (const key of Object.keys(value))
+      for (const key of Object.keys(value)) {
+        // An own "__proto__" (JSON.parse makes one) is one zod's copy does not keep as a key.
+        if (key === '__proto__') return false;
         if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+      }
       return true;
     }
     default:

@@ -108,6 +108,11 @@ describe('validating a submission quickly', () => {
     fc.anything(),
   );
 
+  it('answers as the schema does for a payload with an own "__proto__" key (as JSON.parse makes it)', () => {
+    const b = JSON.parse('{"type":"t","payload":{"a":{"__proto__":null}}}') as unknown;
+    expect(validateSubmission(b)).toStrictEqual(validateWith(SubmitTaskSchema, b));
+  });
+
   it('answers exactly as the schema does, whatever the body', () => {
     fc.assert(
       fc.property(body, (b) => {

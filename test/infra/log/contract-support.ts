@@ -1,4 +1,5 @@
 /** What the EventLog contract suite (contract.ts) uses to watch subscriptions and check results. */
+import fc from 'fast-check';
 import type { Subscription } from 'rxjs';
 import { expect } from 'vitest';
 import { ErrorCodes } from '../../../src/errors.ts';
@@ -103,6 +104,18 @@ export function event(type: string, n: number): EventToAppend {
     meta: { node: 'contract', incarnation: 1, at: 1_700_000_000_000 + n },
   };
 }
+
+/** Any event a caller may append: with or without an id, any JSON as data. */
+export const anEventToAppend = fc.record(
+  {
+    id: fc.oneof(fc.string({ minLength: 1 }), fc.constant(undefined)),
+    type: fc.string(),
+    version: fc.integer(),
+    data: fc.jsonValue(),
+    meta: fc.record({ node: fc.string(), incarnation: fc.nat(), at: fc.integer() }),
+  },
+  { requiredKeys: ['type', 'version', 'data', 'meta'] },
+);
 
 /** Four events whose batchBytes() is exactly `bytes` (each "x" of padding is one byte). */
 export function batchOfBytes(bytes: number): EventToAppend[] {

@@ -9,18 +9,7 @@ import { encodeChecksummedLine } from '../../../src/infra/log/file/checksummed-l
 import { recordOf } from '../../../src/infra/log/file/log-record.ts';
 import { appendBytesInLine } from '../../../src/infra/log/file/record-measure.ts';
 import type { EventToAppend } from '../../../src/infra/log/port.ts';
-import { event } from './contract-support.ts';
-
-const anEvent = fc.record(
-  {
-    id: fc.oneof(fc.string({ minLength: 1 }), fc.constant(undefined)),
-    type: fc.string(),
-    version: fc.integer(),
-    data: fc.jsonValue(),
-    meta: fc.record({ node: fc.string(), incarnation: fc.nat(), at: fc.integer() }),
-  },
-  { requiredKeys: ['type', 'version', 'data', 'meta'] },
-);
+import { anEventToAppend, event } from './contract-support.ts';
 
 /** The line a writer makes of `given`, with ids made for the events that have none. */
 function lineOf(
@@ -37,7 +26,7 @@ describe("the contract's measure of a file log append", () => {
   it('comes out of the written line the same as from a JSON.stringify of the events', () => {
     fc.assert(
       fc.property(
-        fc.array(anEvent, { minLength: 1, maxLength: 8 }),
+        fc.array(anEventToAppend, { minLength: 1, maxLength: 8 }),
         fc.string({ minLength: 1 }),
         fc.record({ seq: fc.integer({ min: 1 }), revision: fc.nat(), position: fc.integer({ min: 1 }) }),
         (given, stream, at) => {

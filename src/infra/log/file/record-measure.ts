@@ -10,11 +10,10 @@
 import { batchBytesFromStoredBytes } from '../batch-size.ts';
 import type { EventToAppend } from '../port.ts';
 import { LINE_OVERHEAD_BYTES } from './checksummed-line.ts';
+import type { RecordOutline } from './record-index.ts';
 
-/** The fields of a record the measure reads: the ones the writer puts in front of the events. */
-export interface MeasuredRecord {
-  readonly seq: number;
-  readonly stream: string;
+/** The fields of a record the measure reads: the ones the writer adds to the caller's events. */
+export interface MeasuredRecord extends RecordOutline {
   readonly events: readonly { readonly id: string; readonly revision: number; readonly position: number }[];
 }
 

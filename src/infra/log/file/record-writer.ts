@@ -1,10 +1,10 @@
 /**
  * Turns appends into record lines: numbers the events, checks each append against the batch limit
  * (measured off its line: record-measure.ts) and its expected revision against the index, validates
- * each record as a reader will (so nothing unreadable is ever written), writes
- * them, and indexes them. Called inside the log's serial queue: check-then-write is its critical
- * section. Appends queued together are written together, with one fsync for all of them (group
- * commit): each still gets its own record, checked and numbered after the ones before it.
+ * each record as a reader will (so nothing unreadable is ever written), writes them, and indexes
+ * them. Called inside the log's serial queue: check-then-write is its critical section. Appends
+ * queued together are written together, with one fsync for all of them (group commit): each still
+ * gets its own record, checked and numbered after the ones before it.
  */
 import { ErrorCodes, TaskdError } from '../../../errors.ts';
 import { assertBatchAcceptable } from '../batch-size.ts';

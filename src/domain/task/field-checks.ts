@@ -35,7 +35,11 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** A value zod's z.json() accepts, plainly built (anything unusual goes to zod). */
+/**
+ * A value zod's z.json() accepts and gives back equal, plainly built; anything unusual goes to zod.
+ * zod copies objects, so only one built on Object.prototype without an own "__proto__" key (JSON.parse
+ * makes one; the copy does not keep it as a key) comes back the same.
+ */
 export function isJson(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
@@ -50,8 +54,10 @@ export function isJson(value: unknown): boolean {
         for (let i = 0; i < value.length; i++) if (!isJson(value[i])) return false;
         return true;
       }
-      if (!isPlainObject(value)) return false;
-      for (const key in value) if (!isJson(value[key])) return false;
+      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+      for (const key in value) {
+        if (key === '__proto__' || !isJson((value as Record<string, unknown>)[key])) return false;
+      }
       return true;
     default:
       return false;

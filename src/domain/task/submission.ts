@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { EventMeta } from '../event.ts';
 import { type TaskSubmitted, taskEvent } from './events.ts';
+import { isJson } from './field-checks.ts';
 import { type Validation, validateWith } from './field-errors.ts';
 import { TaskDefaults, TaskLimits } from './policy.ts';
 import { findByIdempotencyKey } from './queries.ts';
@@ -57,7 +58,7 @@ function plainSubmission(body: unknown): Validation<SubmitTask> | undefined {
   if (typeof type !== 'string' || type.length > TaskLimits.typeLength || !/\S/.test(type)) return undefined;
   if (payload === undefined || payload === null) {
     if ('payload' in body && payload === undefined) return undefined;
-  } else if (!isPlainJson(payload)) return undefined;
+  } else if (!isJson(payload)) return undefined;
   const json = JSON.stringify(payload ?? null);
   if (Buffer.byteLength(json, 'utf8') > TaskLimits.payloadBytes) return undefined;
   const value: SubmitTask = {
@@ -67,33 +68,6 @@ function plainSubmission(body: unknown): Validation<SubmitTask> | undefined {
     backoff: { ...TaskDefaults.backoff },
   };
   return { ok: true, value };
-}
-
-/** JSON as z.json() takes it, plainly built; anything unusual goes to zod. */
-function isPlainJson(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value);
-    case 'object': {
-      if (value === null) return true;
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i])) return false;
-        return true;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-      for (const key of Object.keys(value)) {
-        // An own "__proto__" (JSON.parse makes one) is one zod's copy does not keep as a key.
-        if (key === '__proto__') return false;
-        if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
-      }
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 /** Who submits: the node whose API received the request. */

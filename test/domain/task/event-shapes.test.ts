@@ -101,6 +101,26 @@ describe('the fast path of the task event parser', () => {
     const parsed = parseTaskEvent(raw, {});
     expect(parsed.ok && parsed.event.data).toEqual({ taskId: 't1', epoch: 1 });
   });
+  it('leaves JSON fields holding an own "__proto__" key (as JSON.parse makes it) to zod', () => {
+    const meta = { node: 'n1', incarnation: 1, at: 5 };
+    const cases: [TaskEventType, string][] = [
+      [
+        'TaskSubmitted',
+        '{"taskId":"t1","type":"x","payload":{"a":{"__proto__":null}},"maxAttempts":3,"backoff":{"initialMs":1000,"multiplier":2,"maxMs":300000}}',
+      ],
+      [
+        'TaskSucceeded',
+        '{"taskId":"t1","attempt":1,"epoch":1,"node":"n1","incarnation":1,"result":{"__proto__":1}}',
+      ],
+    ];
+    for (const [type, json] of cases) {
+      const data = JSON.parse(json) as unknown;
+      expect(checkedShape(type, data, meta)).toBeUndefined();
+      const parsed = parseTaskEvent({ type, version: 1, data, meta }, {});
+      expect(parsed.ok && parsed.event.data).toStrictEqual(zodParse(type, data, meta)?.data);
+    }
+  });
+
   it('gives back meta, and data without nested fields, with keys in zod’s order, copied or not', () => {
     fc.assert(
       fc.property(

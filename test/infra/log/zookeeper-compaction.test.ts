@@ -88,6 +88,28 @@ describe('compaction', () => {
     expect(types(await collect(t.log.readAll()))).toEqual(['L1', 'L2', 'L3', 'R3']);
   });
 
+  it('deletes the rest when some of the batches are already gone (a compaction cut short)', async () => {
+    const results = await history();
+    const [, second] = await children(`${t.root}/events`);
+    await t.session.remove(`${t.root}/events/${second}`);
+    const result = await t.log.compact({ upToPosition: results[3]!.position, snapshot: [] });
+    expect(result).toMatchObject({ compacted: true, cutSequence: 3, deletedBatches: 3 });
+    expect(await children(`${t.root}/events`)).toEqual(['~0000000004']);
+    expect(types(await collect(t.log.readAll()))).toEqual(['R3']);
+  });
+
+  it('deletes more batches than one multi holds (500)', async () => {
+    let last = 0;
+    for (let i = 0; i < 1_001; i++) {
+      last = (await t.log.append('many', [event(`M${i}`)], 'any')).position;
+    }
+    await t.log.append('many', [event('kept')], 'any');
+    const result = await t.log.compact({ upToPosition: last, snapshot: [] });
+    expect(result).toMatchObject({ compacted: true, deletedBatches: 1_001 });
+    expect(await children(`${t.root}/events`)).toHaveLength(1);
+    expect(types(await collect(t.log.readAll()))).toEqual(['kept']);
+  });
+
   it('compacts nothing behind the current point', async () => {
     const results = await history();
     await t.log.compact({ upToPosition: results[3]!.position, snapshot: [] });

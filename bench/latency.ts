@@ -26,7 +26,9 @@ export interface LatencyOptions {
   /**
    * Seconds of the same load sent first and not counted, so that the figures are of the steady state
    * (a fresh process runs its code unoptimized, and fills its caches, for the first seconds). Both
-   * taskd and BullMQ get it. BENCH_LATENCY_WARMUP=0 measures from the first task, as before.
+   * taskd and BullMQ get it, and the counted seconds start once its tasks have all finished: a
+   * backlog the warm-up left would otherwise be counted against the first counted second.
+   * BENCH_LATENCY_WARMUP=0 measures from the first task, as before.
    */
   readonly warmupSeconds: number;
 }
@@ -75,6 +77,11 @@ export async function taskdLatency(
         () => undefined,
       ),
     );
+    await pollUntil(
+      async () =>
+        finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())) >= warmup.sent,
+      { timeoutMs: 60_000, intervalMs: 50, what: `${warmup.sent} warm-up tasks to finish` },
+    ).catch(() => undefined);
     const submittedAt = new Map<string, number>();
     const rejected: Record<string, number> = {};
     const cpu = cpuWindow({ nodes: nodes.map((node) => node.pid ?? 0), zookeeper: zookeeperPids });
@@ -177,6 +184,10 @@ export async function bullmqLatency(
     const warmup = await paced(options.rate, options.warmupSeconds, (i) =>
       queue.add('noop', { i }).then(() => undefined),
     );
+    await pollUntil(
+      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= warmup.sent,
+      { timeoutMs: 60_000, intervalMs: 50, what: `${warmup.sent} warm-up jobs to finish` },
+    ).catch(() => undefined);
     const submittedAt = new Map<string, number>();
     const cpu = cpuWindow({
       workers: workers.map((worker) => worker.pid ?? 0),

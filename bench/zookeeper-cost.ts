@@ -5,8 +5,9 @@
  *
  * Starts a 3-server ensemble and 3 nodes (as the latency section does), offers `rate` single-task
  * submissions per second round-robin, and over the counted seconds prints: CPU by group and per
- * task, the ensemble's write transactions and requests received (from `mntr`, summed over the
- * servers) per task, and ZooKeeper's CPU by thread name. No table, no results file.
+ * task (the bench process's own, the load generator's, shown apart), the ensemble's write
+ * transactions and requests received (from `mntr`, summed over the servers) per task, and
+ * ZooKeeper's CPU by thread name. No table, no results file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fourLetterWord } from '../src/infra/zookeeper-server/four-letter-word.ts';
@@ -71,7 +72,11 @@ try {
   await paced(rate, warmup, submit);
   const before = await mntr(zk.connectString);
   const threadsBefore = threadSeconds(zkPids);
-  const cpu = cpuWindow({ nodes: nodes.map((node) => node.pid ?? 0), zookeeper: zkPids });
+  const cpu = cpuWindow({
+    nodes: nodes.map((node) => node.pid ?? 0),
+    zookeeper: zkPids,
+    bench: [process.pid],
+  });
   const { sent } = await paced(rate, seconds, submit);
   const used = cpu.stop();
   const after = await mntr(zk.connectString);

@@ -4,8 +4,9 @@
  *   npx tsx bench/compaction-cost.ts [batches=10000]
  *
  * Starts a 3-server ensemble, appends `batches` one-event batches (as a quiet cluster does: one
- * task's events come in several small appends), then compacts them all away and prints the time it
- * took, the ensemble's CPU and its write transactions (from `mntr`). A leader compacts once a minute
+ * task's events come in several small appends), then compacts them all away, and prints the time
+ * and the ensemble's CPU of both (the appends' figures serve the ZooKeeper servers' settings too,
+ * jvm-command.ts), and the compaction's write transactions (from `mntr`). A leader compacts once a minute
  * at most; at 500 tasks/s that is some 15,000 batches each time. No table, no results file.
  */
 
@@ -36,6 +37,7 @@ const cleanup = new Cleanup();
 try {
   const zk = await startZooKeeper({ servers: 3 });
   cleanup.add(() => zk.destroy());
+  const zkPids = zk.servers.map((server) => server.pid ?? 0);
   const log = await openZooKeeperEventLog({
     cluster: `compaction${process.pid}`,
     connection: { connectString: zk.connectString, sessionTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
@@ -61,9 +63,14 @@ try {
       last = Math.max(last, position);
     }
   };
+  const fillCpu = cpuWindow({ zookeeper: zkPids, bench: [process.pid] });
+  const filledIn = performance.now();
   await Promise.all(Array.from({ length: FILL_CONCURRENCY }, fill));
+  console.log(
+    `appended ${batches} batches (${FILL_CONCURRENCY} in flight) in ${Math.round(performance.now() - filledIn)} ms; CPU: ${formatCpu(fillCpu.stop())}`,
+  );
   const before = await proposals(zk.connectString);
-  const cpu = cpuWindow({ zookeeper: zk.servers.map((server) => server.pid ?? 0), bench: [process.pid] });
+  const cpu = cpuWindow({ zookeeper: zkPids, bench: [process.pid] });
   const t0 = performance.now();
   const result = await log.compact({ upToPosition: last, snapshot: [] });
   const ms = performance.now() - t0;

@@ -184,10 +184,11 @@ export async function bullmqLatency(
     const warmup = await paced(options.rate, options.warmupSeconds, (i) =>
       queue.add('noop', { i }).then(() => undefined),
     );
-    await pollUntil(
-      async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= warmup.sent,
-      { timeoutMs: 60_000, intervalMs: 50, what: `${warmup.sent} warm-up jobs to finish` },
-    ).catch(() => undefined);
+    await pollUntil(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= warmup.sent, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: `${warmup.sent} warm-up jobs to finish`,
+    }).catch(() => undefined);
     const submittedAt = new Map<string, number>();
     const cpu = cpuWindow({
       workers: workers.map((worker) => worker.pid ?? 0),

@@ -1,6 +1,7 @@
 /**
  * One BullMQ throughput run on the bench's redis-server: `workers` Worker processes with no-op
- * processors at taskd's concurrency, jobs added with addBulk in the same batches, until the newest
+ * processors at taskd's concurrency, jobs added with addBulk in the same batches (after the same
+ * warm-up, not counted), until the newest
  * completed job's finishedOn (polling getJobCounts only says when to look).
  */
 import { performance } from 'node:perf_hooks';
@@ -28,27 +29,31 @@ export async function bullmqRun(
   try {
     const queue = openQueue(cleanup, redisPort);
     const children = await startWorkers(cleanup, redisPort, queue.name, workers, options.capacity);
+    const finishedNow = async () => {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      return (counts.completed ?? 0) + (counts.failed ?? 0);
+    };
+    const add = (first: number, tasks: number) =>
+      sendBatches(Math.ceil(tasks / options.batch), options.inFlight, (b) =>
+        queue.addBulk(
+          Array.from({ length: Math.min(options.batch, tasks - b * options.batch) }, (_, i) => ({
+            name: 'noop',
+            data: { i: first + b * options.batch + i },
+          })),
+        ),
+      );
+    await add(0, options.warmupTasks);
+    await waitDone(finishedNow, options.warmupTasks, performance.now(), options);
     const cpu = cpuWindow({
       workers: children.map((child) => child.pid ?? 0),
       ...(redisPid === undefined ? {} : { redis: [redisPid] }),
     });
-    const batches = Math.ceil(options.tasks / options.batch);
     const t0 = performance.now();
     const startedAt = Date.now();
-    const adding = sendBatches(batches, options.inFlight, (b) =>
-      queue.addBulk(
-        Array.from({ length: Math.min(options.batch, options.tasks - b * options.batch) }, (_, i) => ({
-          name: 'noop',
-          data: { i: b * options.batch + i },
-        })),
-      ),
-    );
+    const adding = add(options.warmupTasks, options.tasks);
     adding.catch(() => undefined);
     const { done, seconds } = await waitDone(
-      async () => {
-        const counts = await queue.getJobCounts('completed', 'failed');
-        return (counts.completed ?? 0) + (counts.failed ?? 0);
-      },
+      async () => (await finishedNow()) - options.warmupTasks,
       options.tasks,
       t0,
       options,

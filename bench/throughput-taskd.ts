@@ -1,7 +1,7 @@
 /**
- * One taskd throughput run: a fresh cluster, no-op tasks through POST /v1/tasks:batch (round-robin
- * over the nodes), until the last task's TaskSucceeded in the task log (its meta.at: polling
- * GET /v1/cluster's counts only says when to look). Also each node's event-loop delay over the run
+ * One taskd throughput run: a fresh cluster, a warm-up not counted (workload.ts), then no-op tasks
+ * through POST /v1/tasks:batch (round-robin over the nodes), until the last task's TaskSucceeded in
+ * the task log (its meta.at: polling GET /v1/cluster's counts only says when to look). Also each node's event-loop delay over the run
  * and, on the zookeeper log, the appends the run made (one batch znode each).
  */
 import { performance } from 'node:perf_hooks';
@@ -70,24 +70,32 @@ export async function taskdRun(
     await lagWindow();
     await sleep(1_000);
     const idleEventLoopP99Ms = await lagWindow();
-    const batches = Math.ceil(options.tasks / options.batch);
+    const finishedNow = async () =>
+      finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject()));
+    const send = (first: number, tasks: number) =>
+      sendBatches(Math.ceil(tasks / options.batch), options.inFlight, (b) =>
+        submitBatch(
+          nodes[b % nodes.length] as NodeProcess,
+          Array.from({ length: Math.min(options.batch, tasks - b * options.batch) }, (_, i) =>
+            noop(first + b * options.batch + i),
+          ),
+        ),
+      );
+    await send(0, options.warmupTasks);
+    await waitDone(finishedNow, options.warmupTasks, performance.now(), {
+      ...options,
+      pollMs: options.taskdPollMs,
+    });
     const cpu = cpuWindow({
       nodes: nodes.map((node) => node.pid ?? 0),
       ...(backend === 'zookeeper' ? { zookeeper: zookeeperPids } : {}),
     });
     const t0 = performance.now();
     const startedAt = Date.now();
-    const sending = sendBatches(batches, options.inFlight, (b) =>
-      submitBatch(
-        nodes[b % nodes.length] as NodeProcess,
-        Array.from({ length: Math.min(options.batch, options.tasks - b * options.batch) }, (_, i) =>
-          noop(b * options.batch + i),
-        ),
-      ),
-    );
+    const sending = send(options.warmupTasks, options.tasks);
     sending.catch(() => undefined);
     const polled = await waitDone(
-      async () => finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject())),
+      async () => (await finishedNow()) - options.warmupTasks,
       options.tasks,
       t0,
       { ...options, pollMs: options.taskdPollMs },
@@ -100,7 +108,9 @@ export async function taskdRun(
     // The end is the last task's TaskSucceeded as logged (meta.at, this machine's clock): polling
     // only tells when to look.
     const log = await readTaskLog(cluster);
-    const ends = log.filter((e) => e.type === 'TaskSucceeded' || e.type === 'TaskFailed');
+    const ends = log.filter(
+      (e) => (e.type === 'TaskSucceeded' || e.type === 'TaskFailed') && e.meta.at >= startedAt,
+    );
     // Polling can miss the end (a busy node answers late): the log has the last word.
     const complete = polled.done >= options.tasks || ends.length >= options.tasks;
     const endedAt = complete ? Math.max(...ends.map((e) => e.meta.at)) : startedAt + polled.seconds * 1000;

@@ -50,7 +50,7 @@ export async function measureThroughput(
     ratio: taskd.perSecond / bull.perSecond,
     aim: '≥ 1',
     met: taskd.perSecond >= bull.perSecond,
-    note: `${count(taskd.done)} noop tasks in ${taskd.seconds.toFixed(1)} s (BullMQ: ${count(bull.done)} in ${bull.seconds.toFixed(1)} s); batches of ${options.batch}, ${options.inFlight} in flight, concurrency ${options.capacity} per node/worker (taskd prefetch ${options.prefetch})`,
+    note: `${count(taskd.done)} noop tasks in ${taskd.seconds.toFixed(1)} s (BullMQ: ${count(bull.done)} in ${bull.seconds.toFixed(1)} s), after ${count(options.warmupTasks)} sent the same way and not counted; batches of ${options.batch}, ${options.inFlight} in flight, concurrency ${options.capacity} per node/worker (taskd prefetch ${options.prefetch})`,
   });
   const worst = (values: readonly number[]) => Math.max(...values);
   const lag = (run: TaskdRunFigures) => worst(run.eventLoopP99Ms);

@@ -1,8 +1,8 @@
 /**
  * One BullMQ throughput run on the bench's redis-server: `workers` Worker processes with no-op
  * processors at taskd's concurrency, jobs added with addBulk in the same batches (after the same
- * warm-up, not counted), until the newest
- * completed job's finishedOn (polling getJobCounts only says when to look).
+ * warm-up, not counted), until the newest completed job's finishedOn (polling getJobCounts only says
+ * when to look).
  */
 import { performance } from 'node:perf_hooks';
 import { openQueue, startWorkers } from './support/bullmq.ts';

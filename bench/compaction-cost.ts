@@ -6,32 +6,22 @@
  * Starts a 3-server ensemble, appends `batches` one-event batches (as a quiet cluster does: one
  * task's events come in several small appends), then compacts them all away, and prints the time
  * and the ensemble's CPU of both (the appends' figures serve the ZooKeeper servers' settings too,
- * jvm-command.ts), and the compaction's write transactions (from `mntr`). A leader compacts once a minute
- * at most; at 500 tasks/s that is some 15,000 batches each time. No table, no results file.
+ * jvm-command.ts), and the compaction's write transactions (from `mntr`). A leader compacts once a
+ * minute at most; at 500 tasks/s that is some 15,000 batches each time. No table, no results file.
  */
 
 import { openZooKeeperEventLog } from '../src/infra/log/zookeeper/zookeeper-event-log.ts';
-import { fourLetterWord } from '../src/infra/zookeeper-server/four-letter-word.ts';
 import { startZooKeeper } from '../src/infra/zookeeper-server/index.ts';
 import { Cleanup } from './support/cleanup.ts';
 import { cpuWindow, formatCpu } from './support/cpu-time.ts';
+import { mntrSums } from './support/zookeeper-mntr.ts';
 
 const batches = Number(process.argv[2] ?? 10_000);
 /** Appends in flight while filling the log. */
 const FILL_CONCURRENCY = 64;
 
 /** Write transactions the ensemble's leader has proposed so far. */
-async function proposals(connectString: string): Promise<number> {
-  let sum = 0;
-  for (const server of connectString.split(',')) {
-    const [host = '', port = ''] = server.split(':');
-    const line = (await fourLetterWord(host, Number(port), 'mntr'))
-      .split('\n')
-      .find((l) => l.startsWith('zk_proposal_count\t'));
-    sum += Number(line?.split('\t')[1] ?? 0);
-  }
-  return sum;
-}
+const proposals = async (connectString: string) => (await mntrSums(connectString)).zk_proposal_count ?? 0;
 
 const cleanup = new Cleanup();
 try {

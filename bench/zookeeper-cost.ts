@@ -10,12 +10,12 @@
  * ZooKeeper's CPU by thread name. No table, no results file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fourLetterWord } from '../src/infra/zookeeper-server/four-letter-word.ts';
 import { startZooKeeper } from '../src/infra/zookeeper-server/index.ts';
 import { Cleanup } from './support/cleanup.ts';
 import { cpuTotal, cpuWindow, formatCpu } from './support/cpu-time.ts';
 import { paced } from './support/latency-stats.ts';
 import { postJson, startCluster } from './support/taskd-cluster.ts';
+import { mntrSums } from './support/zookeeper-mntr.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, otherwise: number) => {
@@ -25,20 +25,6 @@ const flag = (name: string, otherwise: number) => {
 const rate = Number(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 200);
 const seconds = flag('--seconds', 10);
 const warmup = flag('--warmup', 3);
-
-/** The numeric `mntr` figures of every server, summed. */
-async function mntr(connectString: string): Promise<Record<string, number>> {
-  const sums: Record<string, number> = {};
-  for (const server of connectString.split(',')) {
-    const [host = '', port = ''] = server.split(':');
-    for (const line of (await fourLetterWord(host, Number(port), 'mntr')).split('\n')) {
-      const [key, value] = line.split('\t');
-      if (key !== undefined && value !== undefined && /^\d+$/.test(value))
-        sums[key] = (sums[key] ?? 0) + Number(value);
-    }
-  }
-  return sums;
-}
 
 /** CPU seconds of each thread name (digits folded) of `pids`. */
 function threadSeconds(pids: readonly number[]): Map<string, number> {
@@ -70,7 +56,7 @@ try {
       () => false,
     );
   await paced(rate, warmup, submit);
-  const before = await mntr(zk.connectString);
+  const before = await mntrSums(zk.connectString);
   const threadsBefore = threadSeconds(zkPids);
   const cpu = cpuWindow({
     nodes: nodes.map((node) => node.pid ?? 0),
@@ -79,7 +65,7 @@ try {
   });
   const { sent } = await paced(rate, seconds, submit);
   const used = cpu.stop();
-  const after = await mntr(zk.connectString);
+  const after = await mntrSums(zk.connectString);
   const perTask = (key: string) => ((after[key] ?? 0) - (before[key] ?? 0)) / sent;
   console.log(`${rate}/s for ${seconds} s after ${warmup} s: ${sent} tasks`);
   console.log(`CPU: ${formatCpu(used)}; ${((1000 * cpuTotal(used)) / sent).toFixed(2)} ms per task`);

@@ -23,10 +23,11 @@ import { encodeChunks, encodePointer, encodeSnapshotHeader, isLoggedEvent } from
 import { chunkPath, parseBatchName, parseSnapshotName } from './znode-names.ts';
 
 /**
- * Batches deleted by one multi: one write transaction each (a request of some 30 kB, far below
- * ZooKeeper's 1 MB limit); one multi in flight at a time, so a large compaction does not flood the
- * ensemble. Deleting one znode per request cost a write transaction per batch: ~2 s of a 2-core
- * machine's whole CPU for 10,000 batches (bench/compaction-cost.ts).
+ * Batches deleted by one multi: one write transaction each (a request of 30-60 kB with the paths a
+ * cluster name of up to 63 characters gives, far below ZooKeeper's 1 MB limit); one multi in flight
+ * at a time, so a large compaction does not flood the ensemble. Deleting one znode per request cost
+ * a write transaction per batch: ~2 s of a 2-core machine's whole CPU for 10,000 batches
+ * (bench/compaction-cost.ts).
  */
 const DELETE_GROUP = 500;
 

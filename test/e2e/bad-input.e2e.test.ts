@@ -12,6 +12,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/cli/exit-codes.ts';
 import {
   post,
+  postDeclaringLength,
   readTaskLog,
   startTestCluster,
   submitBatch,
@@ -92,8 +93,9 @@ describe('bad requests to a running node', () => {
     const exec = await post(node, '/v1/tasks', { type: 'exec', payload: { argv: ['rm', '-rf', '/'] } });
     expect(exec.status).toBe(400);
     expect(JSON.stringify(exec.body)).toContain('exec');
-    const huge = await post(node, '/v1/tasks', { type: 'noop', payload: 'x'.repeat(2 * 1024 * 1024) });
+    const huge = await postDeclaringLength(node, '/v1/tasks', 2 * 1024 * 1024);
     expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ error: 'payload_too_large' });
     const badBatch = await post(node, '/v1/tasks:batch', { tasks: [{ type: 'noop' }, { type: 7 }] });
     expect(badBatch.status).toBe(400);
     expect(JSON.stringify(badBatch.body)).toContain('tasks.1.type');

@@ -3,6 +3,7 @@
  * to the API, read the task log as it is stored.
  */
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -99,6 +100,39 @@ export async function post(
     status: response.status,
     body: (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined,
   };
+}
+
+/**
+ * Sends the head of a POST whose Content-Length says `declaredBytes`, and no body; returns the
+ * status and body of the answer. For a body over the limit: the server answers from the length
+ * alone and then closes the connection (fastify does, as the client may send more), so a client
+ * still writing a real oversized body can lose the answer to EPIPE, depending on timing.
+ */
+export function postDeclaringLength(node: NodeProcess, path: string, declaredBytes: number) {
+  return new Promise<{ status: number; body: Record<string, unknown> | undefined }>((resolve, reject) => {
+    const req = request(`${node.endpoint}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': declaredBytes },
+    });
+    req.on('error', reject);
+    req.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => {
+        req.destroy();
+        let body: Record<string, unknown> | undefined;
+        try {
+          body = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          body = undefined;
+        }
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+    req.flushHeaders();
+  });
 }
 
 /** Submits tasks in one batch; returns their ids. */

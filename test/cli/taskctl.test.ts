@@ -258,6 +258,25 @@ describe('exit codes', () => {
     expect(err.join('')).toMatch(new RegExp(`^taskctl: cannot reach ${endpoint}: .*ECONNREFUSED.*\\n$`));
   });
 
+  it('exits 3 naming the body size and limit when the node cuts a request short while it is sent', async () => {
+    // What undici's fetch throws when the node has closed the connection on an oversized body.
+    const cutShort = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+    });
+    const err: string[] = [];
+    const code = await runTaskctl({
+      argv: ['submit', 'noop', '--payload', JSON.stringify('x'.repeat(100))],
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => err.push(s) },
+      env: { TASKD_ENDPOINT: fixture.endpoint, TASKD_API_TOKEN: TOKEN },
+      fetch: () => Promise.reject(cutShort),
+    });
+    expect(code).toBe(3);
+    expect(err.join('')).toMatch(
+      /^taskctl: cannot reach .+: write EPIPE \(the node closed the connection while the \d+-byte request was being sent: a body over its api\.bodyLimitBytes, 1 MiB by default, is refused that way\)\n$/,
+    );
+  });
+
   it('exits 4 with the retry hint when the task log is unavailable (503)', async () => {
     fixture.service.failNextAppend(new TaskdError(ErrorCodes.LOG_UNAVAILABLE, 'down'));
     const result = await fixture.run(['submit', 'noop']);

@@ -31,6 +31,7 @@ export function createApiClient(options: ClientOptions): ApiClient {
       if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
       const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
       const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+      const sent = body === undefined ? undefined : JSON.stringify(body);
       let response: Response;
       let text: string;
       try {
@@ -38,12 +39,13 @@ export function createApiClient(options: ClientOptions): ApiClient {
           method,
           headers,
           signal,
-          ...(body !== undefined && { body: JSON.stringify(body) }),
+          ...(sent !== undefined && { body: sent }),
         });
         text = await response.text();
       } catch (error) {
         if (options.signal?.aborted) throw new InterruptedError('interrupted');
-        throw new UnreachableError(`cannot reach ${endpoint}: ${reasonOf(error, timeout.aborted)}`);
+        const reason = reasonOf(error, timeout.aborted);
+        throw new UnreachableError(`cannot reach ${endpoint}: ${reason}${cutShortHint(error, sent)}`);
       }
       const parsed = parseJson(text);
       if (!response.ok) throw new ApiError(response.status, describeError(response, parsed), parsed);
@@ -72,6 +74,18 @@ function reasonOf(error: unknown, timedOut: boolean): string {
   if (typeof cause?.message === 'string' && cause.message !== '') return cause.message;
   if (typeof cause?.code === 'string') return cause.code;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A node refuses a body over its api.bodyLimitBytes (413) from the length alone and closes the
+ * connection: a client still sending the body may then fail to write (EPIPE, ECONNRESET) before it
+ * reads the answer. Said, with the body's size, when a request with a body fails that way.
+ */
+function cutShortHint(error: unknown, sent: string | undefined): string {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  if (sent === undefined || (code !== 'EPIPE' && code !== 'ECONNRESET')) return '';
+  const bytes = Buffer.byteLength(sent);
+  return ` (the node closed the connection while the ${bytes}-byte request was being sent: a body over its api.bodyLimitBytes, 1 MiB by default, is refused that way)`;
 }
 
 function parseJson(text: string): unknown {

@@ -85,6 +85,8 @@ function cutShortHint(error: unknown, sent: string | undefined): string {
   const code = (error as { cause?: { code?: unknown } }).cause?.code;
   if (sent === undefined || (code !== 'EPIPE' && code !== 'ECONNRESET')) return '';
   const bytes = Buffer.byteLength(sent);
+  // No node's limit is below 1 KiB (config schema): a smaller body was cut short for another reason.
+  if (bytes <= 1_024) return '';
   return ` (the node closed the connection while the ${bytes}-byte request was being sent: a body over its api.bodyLimitBytes, 1 MiB by default, is refused that way)`;
 }
 

@@ -34,13 +34,8 @@ export async function bullmqRun(
       return (counts.completed ?? 0) + (counts.failed ?? 0);
     };
     const add = (first: number, tasks: number) =>
-      sendBatches(Math.ceil(tasks / options.batch), options.inFlight, (b) =>
-        queue.addBulk(
-          Array.from({ length: Math.min(options.batch, tasks - b * options.batch) }, (_, i) => ({
-            name: 'noop',
-            data: { i: first + b * options.batch + i },
-          })),
-        ),
+      sendBatches(options, first, tasks, (_, numbers) =>
+        queue.addBulk(numbers.map((i) => ({ name: 'noop', data: { i } }))),
       );
     await add(0, options.warmupTasks);
     await waitDone(finishedNow, options.warmupTasks, performance.now(), options);

@@ -73,13 +73,8 @@ export async function taskdRun(
     const finishedNow = async () =>
       finished((await taskCounts(nodes[0] as NodeProcess)) ?? (await Promise.reject()));
     const send = (first: number, tasks: number) =>
-      sendBatches(Math.ceil(tasks / options.batch), options.inFlight, (b) =>
-        submitBatch(
-          nodes[b % nodes.length] as NodeProcess,
-          Array.from({ length: Math.min(options.batch, tasks - b * options.batch) }, (_, i) =>
-            noop(first + b * options.batch + i),
-          ),
-        ),
+      sendBatches(options, first, tasks, (b, numbers) =>
+        submitBatch(nodes[b % nodes.length] as NodeProcess, numbers.map(noop)),
       );
     await send(0, options.warmupTasks);
     await waitDone(finishedNow, options.warmupTasks, performance.now(), {

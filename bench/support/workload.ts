@@ -73,13 +73,30 @@ export async function waitDone(
   return { done: seen, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** `lanes` loops taking the next batch index until all are sent. */
-export async function sendBatches(batches: number, lanes: number, send: (index: number) => Promise<unknown>) {
+/**
+ * Sends the task numbers `first` … `first + count - 1` in batches of `options.batch`, with
+ * `options.inFlight` batches in flight; `send` gets each batch's index (from 0) and its numbers.
+ */
+export async function sendBatches(
+  options: Pick<ThroughputOptions, 'batch' | 'inFlight'>,
+  first: number,
+  count: number,
+  send: (index: number, numbers: number[]) => Promise<unknown>,
+) {
+  const batches = Math.ceil(count / options.batch);
   let next = 0;
   const lane = async () => {
-    while (next < batches) await send(next++);
+    while (next < batches) {
+      const index = next++;
+      const start = index * options.batch;
+      const size = Math.min(options.batch, count - start);
+      await send(
+        index,
+        Array.from({ length: size }, (_, i) => first + start + i),
+      );
+    }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
+  await Promise.all(Array.from({ length: options.inFlight }, lane));
 }
 
 /** Figures of a run that finished `done` of `tasks` in `seconds`. */

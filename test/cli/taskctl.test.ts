@@ -263,28 +263,25 @@ describe('exit codes', () => {
     const cutShort = Object.assign(new TypeError('fetch failed'), {
       cause: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
     });
-    const err: string[] = [];
-    const code = await runTaskctl({
-      argv: ['submit', 'noop', '--payload', JSON.stringify('x'.repeat(2_000))],
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => err.push(s) },
-      env: { TASKD_ENDPOINT: fixture.endpoint, TASKD_API_TOKEN: TOKEN },
-      fetch: () => Promise.reject(cutShort),
-    });
-    expect(code).toBe(3);
-    expect(err.join('')).toMatch(
+    const submitCutShort = async (argv: readonly string[]) => {
+      const err: string[] = [];
+      const code = await runTaskctl({
+        argv: ['submit', 'noop', ...argv],
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => err.push(s) },
+        env: { TASKD_ENDPOINT: fixture.endpoint, TASKD_API_TOKEN: TOKEN },
+        fetch: () => Promise.reject(cutShort),
+      });
+      return { code, stderr: err.join('') };
+    };
+    const large = await submitCutShort(['--payload', JSON.stringify('x'.repeat(2_000))]);
+    expect(large.code).toBe(3);
+    expect(large.stderr).toMatch(
       /^taskctl: cannot reach .+: write EPIPE \(the node closed the connection while the \d+-byte request was being sent: a body over its api\.bodyLimitBytes, 1 MiB by default, is refused that way\)\n$/,
     );
     // A body too small to be over any node's limit was cut short for another reason: no such hint.
-    err.length = 0;
-    await runTaskctl({
-      argv: ['submit', 'noop'],
-      stdout: { write: () => true },
-      stderr: { write: (s: string) => err.push(s) },
-      env: { TASKD_ENDPOINT: fixture.endpoint, TASKD_API_TOKEN: TOKEN },
-      fetch: () => Promise.reject(cutShort),
-    });
-    expect(err.join('')).toMatch(/^taskctl: cannot reach .+: write EPIPE\n$/);
+    const small = await submitCutShort([]);
+    expect(small.stderr).toMatch(/^taskctl: cannot reach .+: write EPIPE\n$/);
   });
 
   it('exits 4 with the retry hint when the task log is unavailable (503)', async () => {
